@@ -1,0 +1,42 @@
+//! One module per command; each exposes `execute`.
+
+mod build;
+mod check;
+mod init;
+mod new;
+mod update;
+
+use crate::cli::Command;
+use crate::diagnostics::Diagnostics;
+
+/// Run one command.
+pub fn execute(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Build {
+            root,
+            out,
+            base_url,
+            drafts,
+        } => build::execute(build::BuildArgs {
+            root,
+            out,
+            base_url,
+            drafts,
+        }),
+        Command::Check { root } => check::execute(&root),
+        Command::Init { dir } => init::execute(&dir),
+        Command::New { kind, title, root } => new::execute(kind, &title, &root),
+        Command::Update { file, status, text } => update::execute(&file, &status, &text),
+    }
+}
+
+/// Print warnings to stderr, in a stable order.
+fn print_warnings(d: &Diagnostics) {
+    for w in d
+        .sorted()
+        .into_iter()
+        .filter(|d| d.severity == crate::diagnostics::Severity::Warning)
+    {
+        eprintln!("{w}");
+    }
+}

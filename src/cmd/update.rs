@@ -1,0 +1,166 @@
+//! `lantern update`: append a timestamped update to a post, editing the text in place.
+//!
+//! The file is edited as text, not re-serialised, so the operator's comments,
+//! order and quoting survive.
+
+use crate::content::frontmatter;
+use crate::content::schema::{IncidentMeta, MaintenanceMeta};
+use crate::time::iso;
+use anyhow::{Context, bail};
+use std::fs;
+use std::path::Path;
+
+const INCIDENT: &[&str] = &[
+    "investigating",
+    "identified",
+    "monitoring",
+    "resolved",
+    "postmortem",
+];
+const MAINTENANCE: &[&str] = &["scheduled", "in_progress", "verifying", "completed"];
+
+/// Append `{at: now, status, text}` to `file`'s updates (and set `resolved` when resolving).
+pub fn execute(file: &Path, status: &str, text: &str) -> anyhow::Result<()> {
+    let kind = file
+        .parent()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let allowed = match kind.as_str() {
+        "incidents" => INCIDENT,
+        "maintenance" => MAINTENANCE,
+        _ => bail!(
+            "{}: only posts in content/incidents/ or content/maintenance/ have updates",
+            file.display()
+        ),
+    };
+    if !allowed.contains(&status) {
+        bail!(
+            "`{status}` is not a status for {kind}; use one of: {}",
+            allowed.join(", ")
+        );
+    }
+    let raw =
+        fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let original = frontmatter::normalise(&raw);
+    let split =
+        frontmatter::split(&original).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let now = crate::time::now_from_env().map_err(anyhow::Error::msg)?;
+    let mut yaml = append_update(split.yaml, &iso(now), status, text)?;
+    if status == "resolved" && kind == "incidents" {
+        yaml = set_key(&yaml, "resolved", &iso(now));
+    }
+    // Refuse to write a file the build would reject.
+    let check = match kind.as_str() {
+        "incidents" => serde_yaml::from_str::<IncidentMeta>(&yaml).map(|_| ()),
+        _ => serde_yaml::from_str::<MaintenanceMeta>(&yaml).map(|_| ()),
+    };
+    check.map_err(|e| {
+        anyhow::anyhow!(
+            "{}: the updated front matter would not parse: {e}",
+            file.display()
+        )
+    })?;
+    let body_start = original.len() - split.body.len();
+    let closing = &original["---\n".len() + split.yaml.len()..body_start];
+    let out = format!("---\n{yaml}{closing}{}", split.body);
+    let tmp = file.with_extension("md.lantern-tmp");
+    fs::write(&tmp, &out).with_context(|| format!("cannot write {}", tmp.display()))?;
+    fs::rename(&tmp, file).with_context(|| format!("cannot replace {}", file.display()))?;
+    println!(
+        "{}: added `{status}` update at {}",
+        file.display(),
+        iso(now)
+    );
+    Ok(())
+}
+
+/// Add an item at the end of the top-level `updates:` list (creating it if absent).
+fn append_update(yaml: &str, at: &str, status: &str, text: &str) -> anyhow::Result<String> {
+    let text = serde_json::to_string(text)?;
+    let lines: Vec<&str> = yaml.lines().collect();
+    let Some(start) = lines.iter().position(|l| l.starts_with("updates:")) else {
+        let mut out = yaml.to_string();
+        out.push_str(&format!(
+            "updates:\n  - at: {at}\n    status: {status}\n    text: {text}\n"
+        ));
+        return Ok(out);
+    };
+    let inline = lines[start]["updates:".len()..].trim();
+    let inline = inline.split(" #").next().unwrap_or("").trim();
+    if !inline.is_empty() && inline != "[]" {
+        bail!(
+            "`updates:` is written as an inline list; write one `- at: …` item per line to use `lantern update`"
+        );
+    }
+    // The block ends at the next top-level key.
+    let end = lines[start + 1..]
+        .iter()
+        .position(|l| {
+            !l.is_empty() && !l.starts_with(' ') && !l.starts_with('-') && !l.starts_with('#')
+        })
+        .map_or(lines.len(), |i| start + 1 + i);
+    let indent = lines[start + 1..end]
+        .iter()
+        .find_map(|l| {
+            l.trim_start()
+                .starts_with('-')
+                .then(|| l.len() - l.trim_start().len())
+        })
+        .unwrap_or(2);
+    let pad = " ".repeat(indent);
+    let mut out: Vec<String> = lines[..end].iter().map(|s| s.to_string()).collect();
+    if inline == "[]" {
+        out[start] = "updates:".to_string();
+    }
+    // Trailing blank lines of the block stay after the new item.
+    let mut insert_at = out.len();
+    while insert_at > start + 1 && out[insert_at - 1].trim().is_empty() {
+        insert_at -= 1;
+    }
+    let item = [
+        format!("{pad}- at: {at}"),
+        format!("{pad}  status: {status}"),
+        format!("{pad}  text: {text}"),
+    ];
+    out.splice(insert_at..insert_at, item);
+    out.extend(lines[end..].iter().map(|s| s.to_string()));
+    Ok(out.join("\n") + "\n")
+}
+
+/// Set a top-level scalar key, replacing its line or adding it before `updates:`.
+fn set_key(yaml: &str, key: &str, value: &str) -> String {
+    let mut lines: Vec<String> = yaml.lines().map(str::to_string).collect();
+    let prefix = format!("{key}:");
+    if let Some(l) = lines.iter_mut().find(|l| l.starts_with(&prefix)) {
+        *l = format!("{key}: {value}");
+    } else {
+        let at = lines
+            .iter()
+            .position(|l| l.starts_with("updates:"))
+            .unwrap_or(lines.len());
+        lines.insert(at, format!("{key}: {value}"));
+    }
+    lines.join("\n") + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn appends_to_block_list_keeping_comments() {
+        let y = "title: a # keep\nupdates:\n  - at: 2026-01-01T00:00:00Z\n    status: investigating\n    text: x\nother: 1\n";
+        let out = append_update(y, "2026-01-01T01:00:00Z", "identified", "Found \"it\"").unwrap();
+        assert!(out.starts_with("title: a # keep\n"));
+        assert!(out.contains("    text: x\n  - at: 2026-01-01T01:00:00Z\n    status: identified\n    text: \"Found \\\"it\\\"\"\nother: 1\n"), "{out}");
+    }
+
+    #[test]
+    fn creates_missing_list_and_sets_resolved() {
+        let out = append_update("title: a\n", "T", "scheduled", "x").unwrap();
+        assert!(out.ends_with("updates:\n  - at: T\n    status: scheduled\n    text: \"x\"\n"));
+        let r = set_key("title: a\nupdates:\n", "resolved", "T");
+        assert_eq!(r, "title: a\nresolved: T\nupdates:\n");
+    }
+}

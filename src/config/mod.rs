@@ -1,0 +1,258 @@
+//! Site configuration: `content/site.yaml`, parsed and validated.
+
+mod raw;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::yaml;
+use chrono_tz::Tz;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub use raw::{ContactLink, RawConfig};
+
+/// Where the config lives, relative to the site root.
+pub const CONFIG_PATH: &str = "content/site.yaml";
+
+/// A validated site configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// Absolute, always ending in `/`.
+    pub base_url: url::Url,
+    pub timezone: Tz,
+    pub language: String,
+    pub theme: String,
+    pub contact: Vec<ContactLink>,
+    pub components: Vec<Component>,
+    pub health: HealthConfig,
+}
+
+/// One component of the service shown on the status page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Component {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub group: Option<String>,
+    pub checks: Vec<String>,
+}
+
+/// Settings for the health-check feed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HealthConfig {
+    pub stale_after: Duration,
+    pub degraded_latency_ms: u64,
+    pub history_days: u32,
+    pub page_stale_after: Duration,
+    /// Folder of feed files, relative to `content/`.
+    pub dir: PathBuf,
+}
+
+impl Config {
+    /// The URL path of the site (`/` or `/status/`), used to prefix every internal link.
+    pub fn base_path(&self) -> &str {
+        self.base_url.path()
+    }
+
+    /// Replace the base URL (from `--base-url` or the preview server).
+    pub fn set_base_url(&mut self, raw: &str) -> Result<(), String> {
+        self.base_url = parse_base_url(raw)?;
+        Ok(())
+    }
+
+    /// Look a component up by id.
+    pub fn component(&self, id: &str) -> Option<&Component> {
+        self.components.iter().find(|c| c.id == id)
+    }
+}
+
+/// Read and validate `content/site.yaml` under `root`.
+pub fn load(root: &Path) -> Result<Config, Diagnostics> {
+    let rel = Path::new(CONFIG_PATH);
+    let mut diags = Diagnostics::default();
+    let text = match std::fs::read_to_string(root.join(rel)) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                rel,
+                format!("cannot read the site config: {e}"),
+            ));
+            return Err(diags);
+        }
+    };
+    let text = text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(&text)
+        .replace("\r\n", "\n");
+    let raw: RawConfig = match yaml::parse(&text, rel, 1) {
+        Ok(r) => r,
+        Err(d) => {
+            diags.push(d);
+            return Err(diags);
+        }
+    };
+    let cfg = validate(raw, &text, rel, &mut diags);
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(cfg.expect("validated config"))
+    }
+}
+
+fn validate(raw: RawConfig, text: &str, rel: &Path, diags: &mut Diagnostics) -> Option<Config> {
+    let err = |field: &str, msg: String| {
+        Diagnostic::error(rel, msg)
+            .at_line(yaml::key_line(text, field))
+            .field(field)
+    };
+    let base_url = parse_base_url(&raw.base_url)
+        .map_err(|m| diags.push(err("base_url", m)))
+        .ok();
+    let timezone = raw
+        .timezone
+        .parse::<Tz>()
+        .map_err(|_| {
+            diags.push(err(
+                "timezone",
+                format!(
+                    "`{}` is not an IANA time zone name like `Europe/Berlin` or `UTC`",
+                    raw.timezone
+                ),
+            ))
+        })
+        .ok();
+    let theme = raw.theme.unwrap_or_else(|| "default".into());
+    if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
+        diags.push(err(
+            "theme",
+            format!("`{theme}` is not a folder name under themes/"),
+        ));
+    }
+    if raw.title.trim().is_empty() {
+        diags.push(err("title", "must not be empty".into()));
+    }
+    for (i, c) in raw.contact.iter().enumerate() {
+        if c.label.trim().is_empty() || c.url.trim().is_empty() {
+            diags.push(
+                Diagnostic::error(rel, "a contact link needs a `label` and a `url`")
+                    .at_line(yaml::list_item_line(text, "contact", i))
+                    .field(format!("contact[{i}]")),
+            );
+        }
+    }
+    let mut components = Vec::with_capacity(raw.components.len());
+    for (i, c) in raw.components.into_iter().enumerate() {
+        let line = yaml::list_item_line(text, "components", i);
+        let field = format!("components[{i}].id");
+        if !valid_component_id(&c.id) {
+            diags.push(
+                Diagnostic::error(
+                    rel,
+                    format!("`{}` is not a valid component id: use lowercase letters, digits, `-` and `_`, starting with a letter or digit", c.id),
+                )
+                .at_line(line)
+                .field(field),
+            );
+        } else if components.iter().any(|o: &Component| o.id == c.id) {
+            diags.push(
+                Diagnostic::error(rel, format!("component id `{}` is used twice", c.id))
+                    .at_line(line)
+                    .field(field),
+            );
+        }
+        if c.name.trim().is_empty() {
+            diags.push(
+                Diagnostic::error(rel, "must not be empty")
+                    .at_line(line)
+                    .field(format!("components[{i}].name")),
+            );
+        }
+        components.push(Component {
+            id: c.id,
+            name: c.name,
+            description: c.description,
+            group: c.group,
+            checks: c.checks,
+        });
+    }
+    let h = raw.health;
+    if !(1..=3650).contains(&h.history_days) {
+        diags.push(
+            Diagnostic::error(
+                rel,
+                format!("{} is out of range: use 1 to 3650 days", h.history_days),
+            )
+            .at_line(yaml::key_line(text, "health"))
+            .field("health.history_days"),
+        );
+    }
+    let health = HealthConfig {
+        stale_after: h.stale_after.0,
+        degraded_latency_ms: h.degraded_latency_ms,
+        history_days: h.history_days,
+        page_stale_after: h.page_stale_after.0,
+        dir: h.dir,
+    };
+    Some(Config {
+        title: raw.title,
+        description: raw.description.unwrap_or_default(),
+        base_url: base_url?,
+        timezone: timezone?,
+        language: raw.language.unwrap_or_else(|| "en".into()),
+        theme,
+        contact: raw.contact,
+        components,
+        health,
+    })
+}
+
+/// Parse an absolute http(s) URL and make sure its path ends with `/`.
+pub fn parse_base_url(raw: &str) -> Result<url::Url, String> {
+    let mut u = url::Url::parse(raw.trim()).map_err(|e| {
+        format!("`{raw}` is not an absolute URL ({e}); write e.g. `https://status.example.com/`")
+    })?;
+    if u.scheme() != "http" && u.scheme() != "https" {
+        return Err(format!("`{raw}` must start with http:// or https://"));
+    }
+    if u.query().is_some() || u.fragment().is_some() {
+        return Err(format!("`{raw}` must not carry a query or fragment"));
+    }
+    if !u.path().ends_with('/') {
+        let p = format!("{}/", u.path());
+        u.set_path(&p);
+    }
+    Ok(u)
+}
+
+/// Component ids appear in URLs and file names: `[a-z0-9][a-z0-9_-]*`.
+pub fn valid_component_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_gets_a_trailing_slash() {
+        assert_eq!(
+            parse_base_url("https://x.org/status").unwrap().path(),
+            "/status/"
+        );
+        assert_eq!(parse_base_url("https://x.org").unwrap().path(), "/");
+        assert!(parse_base_url("status.example.com").is_err());
+        assert!(parse_base_url("ftp://x.org/").is_err());
+    }
+
+    #[test]
+    fn component_ids() {
+        assert!(valid_component_id("db-primary_2"));
+        assert!(!valid_component_id("-db"));
+        assert!(!valid_component_id("DB"));
+        assert!(!valid_component_id(""));
+        assert!(!valid_component_id("a/b"));
+    }
+}

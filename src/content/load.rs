@@ -1,0 +1,229 @@
+//! Reading post files from `content/<kind>/` into validated [`Post`]s.
+
+use super::frontmatter::{self, SplitError};
+use super::schema::{IncidentMeta, MaintenanceMeta, NewsMeta, RawUpdate};
+use super::validate::{self, Ctx};
+use super::{DataLossNotice, Detail, Incident, Maintenance, News, Post, PostKind, Update};
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::yaml;
+use chrono::{DateTime, Utc};
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// Load every post under `root/content/`, drafts included; report every problem found.
+///
+/// `now` only decides warnings (e.g. future-dated incidents).
+pub fn load_posts(root: &Path, config: &Config, now: DateTime<Utc>) -> (Vec<Post>, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let mut files = Vec::new();
+    for kind in PostKind::ALL {
+        files.extend(post_files(root, kind).into_iter().map(|p| (kind, p)));
+    }
+    let mut posts = Vec::with_capacity(files.len());
+    for (kind, rel) in files {
+        match load_one(root, &rel, kind, config, now, &mut diags) {
+            Some(p) => posts.push(p),
+            None => continue,
+        }
+    }
+    (posts, diags)
+}
+
+/// Markdown files directly in `content/<kind>/`, sorted; hidden and editor temp files skipped.
+fn post_files(root: &Path, kind: PostKind) -> Vec<PathBuf> {
+    let dir = Path::new("content").join(kind.dir());
+    let mut out: Vec<PathBuf> = WalkDir::new(root.join(&dir))
+        .min_depth(1)
+        .max_depth(1)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy();
+            name.ends_with(".md") && !name.starts_with('.') && !name.starts_with('#')
+        })
+        .map(|e| dir.join(e.file_name()))
+        .collect();
+    out.sort();
+    out
+}
+
+fn load_one(
+    root: &Path,
+    rel: &Path,
+    kind: PostKind,
+    config: &Config,
+    now: DateTime<Utc>,
+    diags: &mut Diagnostics,
+) -> Option<Post> {
+    let bytes = match std::fs::read(root.join(rel)) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(Diagnostic::error(rel, format!("cannot read the file: {e}")));
+            return None;
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let line = e.as_bytes()[..offset]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                + 1;
+            diags.push(
+                Diagnostic::error(
+                    rel,
+                    format!("the file is not UTF-8 text (invalid byte at offset {offset})"),
+                )
+                .at_line(Some(line)),
+            );
+            return None;
+        }
+    };
+    let text = frontmatter::normalise(&text);
+    let split = match frontmatter::split(&text) {
+        Ok(s) => s,
+        Err(e) => {
+            let line = match e {
+                SplitError::LineTooLong(n) => Some(n),
+                SplitError::NoOpening | SplitError::NoClosing => Some(1),
+                SplitError::Empty => None,
+            };
+            diags.push(Diagnostic::error(rel, e.to_string()).at_line(line));
+            return None;
+        }
+    };
+    let slug = match slug_of(rel) {
+        Ok(s) => s,
+        Err(msg) => {
+            diags.push(Diagnostic::error(rel, msg));
+            return None;
+        }
+    };
+    let ctx = Ctx {
+        file: rel,
+        yaml: split.yaml,
+        first_line: split.yaml_line,
+        config,
+        now,
+    };
+    let parsed = match kind {
+        PostKind::Incident => yaml::parse::<IncidentMeta>(split.yaml, rel, split.yaml_line)
+            .map(|m| incident(m, &ctx, diags)),
+        PostKind::Maintenance => yaml::parse::<MaintenanceMeta>(split.yaml, rel, split.yaml_line)
+            .map(|m| maintenance(m, &ctx, diags)),
+        PostKind::News => {
+            yaml::parse::<NewsMeta>(split.yaml, rel, split.yaml_line).map(|m| news(m, &ctx, diags))
+        }
+    };
+    let (title, draft, components, detail) = match parsed {
+        Ok(p) => p,
+        Err(d) => {
+            diags.push(with_empty_hint(d, split.yaml));
+            return None;
+        }
+    };
+    validate::title(&title, &ctx, diags);
+    Some(Post {
+        kind,
+        slug,
+        source: rel.to_path_buf(),
+        title,
+        draft,
+        components,
+        body: split.body.to_string(),
+        detail,
+    })
+}
+
+/// Front matter that is only `---\n---` deserves a plainer message than serde's.
+fn with_empty_hint(d: Diagnostic, yaml: &str) -> Diagnostic {
+    if yaml.trim().is_empty() {
+        Diagnostic {
+            message: "the front matter is empty; it needs at least `title`".into(),
+            ..d
+        }
+    } else {
+        d
+    }
+}
+
+type Parts = (String, bool, Vec<String>, Detail);
+
+fn incident(m: IncidentMeta, ctx: &Ctx, diags: &mut Diagnostics) -> Parts {
+    validate::components(&m.components, true, ctx, diags);
+    let updates = sorted_updates(m.updates);
+    let inc = Incident {
+        impact: m.impact,
+        started: m.started.0,
+        resolved: m.resolved.map(|t| t.0),
+        data_loss: m.data_loss.map(|d| DataLossNotice {
+            report_by: d.report_by.map(|d| d.0),
+            note: d.note,
+        }),
+        updates,
+    };
+    validate::incident(&inc, ctx, diags);
+    (m.title, m.draft, m.components, Detail::Incident(inc))
+}
+
+fn maintenance(m: MaintenanceMeta, ctx: &Ctx, diags: &mut Diagnostics) -> Parts {
+    validate::components(&m.components, true, ctx, diags);
+    let mt = Maintenance {
+        start: m.scheduled_start.0,
+        end: m.scheduled_end.0,
+        updates: sorted_updates(m.updates),
+    };
+    validate::maintenance(&mt, ctx, diags);
+    (m.title, m.draft, m.components, Detail::Maintenance(mt))
+}
+
+fn news(m: NewsMeta, ctx: &Ctx, diags: &mut Diagnostics) -> Parts {
+    validate::components(&m.components, false, ctx, diags);
+    (
+        m.title,
+        m.draft,
+        m.components,
+        Detail::News(News { date: m.date.0 }),
+    )
+}
+
+/// Sort updates for display; the order is total, so output is deterministic.
+fn sorted_updates<S>(raw: Vec<RawUpdate<S>>) -> Vec<Update<S>> {
+    let mut v: Vec<Update<S>> = raw
+        .into_iter()
+        .enumerate()
+        .map(|(written, u)| Update {
+            at: u.at.0,
+            status: u.status,
+            text: u.text,
+            written,
+        })
+        .collect();
+    // Newest first; among equal times the later-written one first.
+    v.sort_by(|a, b| b.at.cmp(&a.at).then(b.written.cmp(&a.written)));
+    v
+}
+
+/// The slug is the file stem; it becomes a URL segment, so keep it plain.
+fn slug_of(rel: &Path) -> Result<String, String> {
+    let stem = rel
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ok = !stem.is_empty()
+        && stem
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+        && !stem.starts_with('.');
+    if ok {
+        Ok(stem)
+    } else {
+        Err(format!(
+            "the file name `{stem}.md` becomes the page URL: use only letters, digits, `-`, `_` and `.`"
+        ))
+    }
+}

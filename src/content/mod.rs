@@ -1,0 +1,207 @@
+//! Posts: incidents, maintenance and news, loaded from Markdown with YAML front matter.
+
+pub mod frontmatter;
+mod load;
+pub mod schema;
+mod validate;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use std::path::PathBuf;
+
+pub use load::load_posts;
+pub use schema::{Impact, IncidentStatus, MaintenanceStatus};
+
+/// The three kinds of post, each with its own folder under `content/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PostKind {
+    Incident,
+    Maintenance,
+    News,
+}
+
+impl PostKind {
+    /// All kinds, in the order they are loaded.
+    pub const ALL: [PostKind; 3] = [PostKind::Incident, PostKind::Maintenance, PostKind::News];
+
+    /// Folder under `content/` and URL prefix of the published page.
+    pub fn dir(self) -> &'static str {
+        match self {
+            PostKind::Incident => "incidents",
+            PostKind::Maintenance => "maintenance",
+            PostKind::News => "news",
+        }
+    }
+
+    /// Singular name used in messages and templates.
+    pub fn name(self) -> &'static str {
+        match self {
+            PostKind::Incident => "incident",
+            PostKind::Maintenance => "maintenance",
+            PostKind::News => "news",
+        }
+    }
+}
+
+/// One timestamped update of an incident or maintenance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Update<S> {
+    pub at: DateTime<Utc>,
+    pub status: S,
+    /// Markdown.
+    pub text: String,
+    /// Position in the file as written, to point messages at the right item.
+    pub written: usize,
+}
+
+/// A post loaded and validated.
+#[derive(Debug, Clone)]
+pub struct Post {
+    pub kind: PostKind,
+    /// From the file name; the page is published at `<kind>/<slug>/`.
+    pub slug: String,
+    /// Path of the source file relative to the site root, for messages.
+    pub source: PathBuf,
+    pub title: String,
+    pub draft: bool,
+    pub components: Vec<String>,
+    /// Markdown body.
+    pub body: String,
+    pub detail: Detail,
+}
+
+/// What differs between post kinds.
+#[derive(Debug, Clone)]
+pub enum Detail {
+    Incident(Incident),
+    Maintenance(Maintenance),
+    News(News),
+}
+
+/// Incident-specific fields.
+#[derive(Debug, Clone)]
+pub struct Incident {
+    pub impact: Impact,
+    pub started: DateTime<Utc>,
+    pub resolved: Option<DateTime<Utc>>,
+    /// Set when data may have been lost: the page shows a notice with contact links.
+    pub data_loss: Option<DataLossNotice>,
+    /// Newest first.
+    pub updates: Vec<Update<IncidentStatus>>,
+}
+
+/// A data-loss notice.
+#[derive(Debug, Clone)]
+pub struct DataLossNotice {
+    pub report_by: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+/// Maintenance-specific fields.
+#[derive(Debug, Clone)]
+pub struct Maintenance {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// Newest first.
+    pub updates: Vec<Update<MaintenanceStatus>>,
+}
+
+/// News-specific fields.
+#[derive(Debug, Clone)]
+pub struct News {
+    pub date: DateTime<Utc>,
+}
+
+impl Post {
+    /// The instant a post is filed under: start of incident or maintenance, date of news.
+    pub fn date(&self) -> DateTime<Utc> {
+        match &self.detail {
+            Detail::Incident(i) => i.started,
+            Detail::Maintenance(m) => m.start,
+            Detail::News(n) => n.date,
+        }
+    }
+
+    /// The newest moment the post changed: its latest update, or its date.
+    pub fn updated(&self) -> DateTime<Utc> {
+        let latest = match &self.detail {
+            Detail::Incident(i) => i
+                .updates
+                .first()
+                .map(|u| u.at)
+                .into_iter()
+                .chain(i.resolved)
+                .max(),
+            Detail::Maintenance(m) => m.updates.first().map(|u| u.at),
+            Detail::News(_) => None,
+        };
+        latest.map_or(self.date(), |l| l.max(self.date()))
+    }
+
+    /// Site-relative path of the page, e.g. `incidents/db-outage/`.
+    pub fn path(&self) -> String {
+        format!("{}/{}/", self.kind.dir(), self.slug)
+    }
+
+    /// The incident fields, if this is an incident.
+    pub fn incident(&self) -> Option<&Incident> {
+        match &self.detail {
+            Detail::Incident(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// The maintenance fields, if this is maintenance.
+    pub fn maintenance(&self) -> Option<&Maintenance> {
+        match &self.detail {
+            Detail::Maintenance(m) => Some(m),
+            _ => None,
+        }
+    }
+}
+
+impl Incident {
+    /// Open at `now`: started, and not yet resolved.
+    pub fn is_open(&self, now: DateTime<Utc>) -> bool {
+        self.started <= now && self.resolved.is_none_or(|r| r > now)
+    }
+
+    /// The status readers see: the latest update's.
+    pub fn status(&self) -> IncidentStatus {
+        self.updates
+            .first()
+            .map_or(IncidentStatus::Investigating, |u| u.status)
+    }
+}
+
+impl Maintenance {
+    /// Inside the window (or still being verified) at `now`.
+    pub fn is_active(&self, now: DateTime<Utc>) -> bool {
+        matches!(
+            self.status(now),
+            MaintenanceStatus::InProgress | MaintenanceStatus::Verifying
+        )
+    }
+
+    /// Scheduled for the future at `now`.
+    pub fn is_upcoming(&self, now: DateTime<Utc>) -> bool {
+        self.status(now) == MaintenanceStatus::Scheduled
+    }
+
+    /// The status readers see: the window decides, unless an update says the work is
+    /// further along (started, verifying or completed early).
+    pub fn status(&self, now: DateTime<Utc>) -> MaintenanceStatus {
+        use MaintenanceStatus::*;
+        let by_time = if now < self.start {
+            Scheduled
+        } else if now < self.end {
+            InProgress
+        } else {
+            Completed
+        };
+        match self.updates.first().map(|u| u.status) {
+            Some(Completed) => Completed,
+            Some(s @ (InProgress | Verifying)) if by_time != Completed => s,
+            _ => by_time,
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! Checks that need more than the YAML shape: references, time order, consistency.
+
+use super::schema::IncidentStatus;
+use super::{Incident, Maintenance};
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::yaml;
+use chrono::{DateTime, Utc};
+use std::path::Path;
+
+/// What a check needs to place its message: the file, its YAML and where it starts.
+pub struct Ctx<'a> {
+    pub file: &'a Path,
+    pub yaml: &'a str,
+    pub first_line: usize,
+    pub config: &'a Config,
+    pub now: DateTime<Utc>,
+}
+
+impl Ctx<'_> {
+    fn file_line(&self, yaml_line: Option<usize>) -> Option<usize> {
+        yaml_line.map(|l| l + self.first_line - 1)
+    }
+
+    fn at_key(&self, key: &str, msg: String) -> Diagnostic {
+        Diagnostic::error(self.file, msg)
+            .at_line(self.file_line(yaml::key_line(self.yaml, key)))
+            .field(key)
+    }
+
+    fn at_update(&self, index: usize, msg: String) -> Diagnostic {
+        Diagnostic::error(self.file, msg)
+            .at_line(self.file_line(yaml::list_item_line(self.yaml, "updates", index)))
+            .field(format!("updates[{index}]"))
+    }
+}
+
+/// The title must say something.
+pub fn title(title: &str, ctx: &Ctx, diags: &mut Diagnostics) {
+    if title.trim().is_empty() {
+        diags.push(ctx.at_key("title", "must not be empty".into()));
+    }
+}
+
+/// Every referenced component exists; incidents and maintenance name at least one.
+pub fn components(ids: &[String], required: bool, ctx: &Ctx, diags: &mut Diagnostics) {
+    if required && ids.is_empty() {
+        diags.push(ctx.at_key(
+            "components",
+            "list at least one component id from site.yaml".into(),
+        ));
+    }
+    let known: Vec<&str> = ctx
+        .config
+        .components
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect();
+    for id in ids {
+        if known.contains(&id.as_str()) {
+            continue;
+        }
+        let hint = match yaml::closest(id, &known) {
+            Some(best) => format!("; did you mean `{best}`?"),
+            None => format!("; known components: {}", known.join(", ")),
+        };
+        diags.push(ctx.at_key("components", format!("unknown component `{id}`{hint}")));
+    }
+}
+
+/// Time order and status consistency of an incident.
+pub fn incident(inc: &Incident, ctx: &Ctx, diags: &mut Diagnostics) {
+    if inc.updates.is_empty() {
+        diags.push(ctx.at_key("updates", "an incident needs at least one update".into()));
+    }
+    if let Some(resolved) = inc.resolved {
+        if resolved < inc.started {
+            diags.push(ctx.at_key("resolved", "is before `started`".into()));
+        }
+    } else if let Some(latest) = inc.updates.first() {
+        if matches!(
+            latest.status,
+            IncidentStatus::Resolved | IncidentStatus::Postmortem
+        ) {
+            diags.push(ctx.at_update(
+                latest.written,
+                format!(
+                    "the latest update says `{}` but the incident has no `resolved` time; add `resolved: {}`",
+                    status_word(latest.status),
+                    crate::time::iso(latest.at)
+                ),
+            ));
+        }
+    }
+    if inc.started > ctx.now {
+        diags.push(
+            Diagnostic::warning(ctx.file, "`started` is in the future; is the date right?")
+                .at_line(ctx.file_line(yaml::key_line(ctx.yaml, "started")))
+                .field("started"),
+        );
+    }
+}
+
+/// Window order of a maintenance.
+pub fn maintenance(m: &Maintenance, ctx: &Ctx, diags: &mut Diagnostics) {
+    if m.end <= m.start {
+        diags.push(ctx.at_key("scheduled_end", "must be after `scheduled_start`".into()));
+    }
+}
+
+fn status_word(s: IncidentStatus) -> &'static str {
+    match s {
+        IncidentStatus::Investigating => "investigating",
+        IncidentStatus::Identified => "identified",
+        IncidentStatus::Monitoring => "monitoring",
+        IncidentStatus::Resolved => "resolved",
+        IncidentStatus::Postmortem => "postmortem",
+    }
+}

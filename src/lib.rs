@@ -1,0 +1,17 @@
+//! Lantern: a static status page and incident announcement site generator.
+//!
+//! The pipeline runs one way: load ([`config`], [`content`]) → validate → model
+//! ([`site`]) → render ([`render`], with a [`theme`]) → write ([`output`]).
+
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod output;
+pub mod pipeline;
+pub mod render;
+pub mod site;
+pub mod theme;
+pub mod time;
+pub mod yaml;

@@ -1,0 +1,54 @@
+//! Putting a finished folder in place of the old one in one step.
+
+use std::io;
+use std::path::Path;
+
+/// Make `new` appear at `target`; afterwards `new` holds the old contents (if any).
+///
+/// On Linux this is one atomic `renameat2(RENAME_EXCHANGE)`, so there is no moment
+/// without a site. Elsewhere (or on file systems without it) two renames are used.
+pub fn replace(new: &Path, target: &Path) -> io::Result<()> {
+    if !target.exists() {
+        return std::fs::rename(new, target);
+    }
+    #[cfg(target_os = "linux")]
+    {
+        match exchange(new, target) {
+            Ok(()) => return Ok(()),
+            Err(e) if matches!(e.raw_os_error(), Some(libc::EINVAL) | Some(libc::ENOSYS)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let old = new.with_extension("old");
+    std::fs::rename(target, &old)?;
+    if let Err(e) = std::fs::rename(new, target) {
+        let _ = std::fs::rename(&old, target);
+        return Err(e);
+    }
+    std::fs::rename(&old, new)
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let ca = CString::new(a.as_os_str().as_bytes())
+        .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+    let cb = CString::new(b.as_os_str().as_bytes())
+        .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+    // SAFETY: both pointers are valid NUL-terminated strings for the duration of the call.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}

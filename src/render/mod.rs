@@ -1,0 +1,62 @@
+//! Rendering: the site model in, every output file's bytes out. Never reads files.
+
+pub mod markdown;
+mod pages;
+pub mod time;
+pub mod views;
+
+use crate::site::Site;
+use crate::theme::Theme;
+use std::collections::BTreeMap;
+
+pub use pages::PAGE_SIZE;
+
+/// Every file of the built site: path relative to the output folder → bytes.
+pub type Files = BTreeMap<String, Vec<u8>>;
+
+/// Why rendering failed: a template problem, named by template.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("template `{name}`: {message}")]
+    Template { name: String, message: String },
+}
+
+/// Compile the theme's templates once; HTML and XML templates autoescape.
+pub fn templates(theme: &Theme) -> Result<tera::Tera, RenderError> {
+    let mut tera = tera::Tera::new();
+    tera.autoescape_on([".html", ".xml", ".svg"]);
+    // All at once: tera resolves `extends` and `include` across the whole set.
+    tera.add_raw_templates(
+        theme
+            .templates
+            .iter()
+            .map(|(n, s)| (n.as_str(), s.as_str())),
+    )
+    .map_err(|e| template_error("theme", &e))?;
+    Ok(tera)
+}
+
+fn template_error(name: &str, e: &tera::Error) -> RenderError {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    RenderError::Template {
+        name: name.to_string(),
+        message,
+    }
+}
+
+/// Render the whole site.
+pub fn render(site: &Site, theme: &Theme) -> Result<Files, RenderError> {
+    let tera = templates(theme)?;
+    let mut files = Files::new();
+    pages::render_all(site, &tera, &mut files)?;
+    for (name, bytes) in &theme.statics {
+        files.insert(name.clone(), bytes.clone());
+    }
+    Ok(files)
+}

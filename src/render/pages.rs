@@ -1,0 +1,280 @@
+//! One function per kind of HTML page; each fills a tera context from views.
+
+use super::views::{self, PostView, SiteView};
+use super::{Files, RenderError, template_error, time};
+use crate::site::Site;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+/// Posts per page of the history and news archives.
+pub const PAGE_SIZE: usize = 50;
+/// Items shown in the home page's short lists; keeps the home page bounded.
+const HOME_LIST: usize = 5;
+
+/// Page metadata every template gets.
+#[derive(Debug, Serialize)]
+struct PageMeta {
+    title: String,
+    /// Absolute URL of this page.
+    canonical: String,
+    description: String,
+    /// Which navigation entry is current: `status`, `history`, `news` or ``.
+    section: &'static str,
+}
+
+/// A month heading with its posts, for archives.
+#[derive(Debug, Serialize)]
+struct MonthView<'a> {
+    label: String,
+    posts: Vec<PostView<'a>>,
+}
+
+/// Links between archive pages.
+#[derive(Debug, Serialize)]
+struct Pagination {
+    number: usize,
+    total: usize,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+/// Render every HTML page into `files`.
+pub fn render_all(site: &Site, tera: &Tera, files: &mut Files) -> Result<(), RenderError> {
+    let sv = views::site_view(site);
+    home(site, &sv, tera, files)?;
+    for p in &site.posts {
+        let view = views::post(site, p, true);
+        let meta = meta(site, &p.path(), &p.title, &status_sentence(site, &view), "");
+        let mut ctx = base(&sv, &meta);
+        ctx.insert("post", &view);
+        put(
+            tera,
+            "post.html",
+            &ctx,
+            format!("{}index.html", p.path()),
+            files,
+        )?;
+    }
+    archive(
+        site,
+        &sv,
+        tera,
+        files,
+        "history",
+        "Incident history",
+        &site.history,
+    )?;
+    archive(site, &sv, tera, files, "news", "News", &site.news)?;
+    for (c, state) in site.config.components.iter().zip(&site.components) {
+        let path = format!("components/{}/", c.id);
+        let cv = views::component(site, c, state.status);
+        let desc = format!("{}: {}", c.name, state.status.label());
+        let meta = meta(site, &path, &c.name, &desc, "");
+        let touching = &site.by_component[&c.id];
+        let posts: Vec<PostView> = site
+            .select(touching)
+            .take(PAGE_SIZE)
+            .map(|p| views::post(site, p, false))
+            .collect();
+        let mut ctx = base(&sv, &meta);
+        ctx.insert("component", &cv);
+        ctx.insert("posts", &posts);
+        ctx.insert("more", &(touching.len() > PAGE_SIZE));
+        put(
+            tera,
+            "component.html",
+            &ctx,
+            format!("{path}index.html"),
+            files,
+        )?;
+    }
+    let meta = meta(
+        site,
+        "404.html",
+        "Page not found",
+        &site.config.description,
+        "",
+    );
+    put(
+        tera,
+        "404.html",
+        &base(&sv, &meta),
+        "404.html".into(),
+        files,
+    )?;
+    Ok(())
+}
+
+fn home(site: &Site, sv: &SiteView, tera: &Tera, files: &mut Files) -> Result<(), RenderError> {
+    let recent: Vec<usize> = site
+        .history
+        .iter()
+        .copied()
+        .filter(|i| !site.open_incidents.contains(i))
+        .collect();
+    let meta = meta(
+        site,
+        "",
+        &site.config.title,
+        &home_description(site),
+        "status",
+    );
+    let mut ctx = base(sv, &meta);
+    ctx.insert("groups", &views::groups(site));
+    // Every open incident is shown: during an outage nothing may be cut off.
+    ctx.insert(
+        "open_incidents",
+        &summaries(site, &site.open_incidents, usize::MAX),
+    );
+    ctx.insert(
+        "active_maintenance",
+        &summaries(site, &site.active_maintenance, usize::MAX),
+    );
+    ctx.insert(
+        "upcoming_maintenance",
+        &summaries(site, &site.upcoming_maintenance, HOME_LIST),
+    );
+    ctx.insert("news", &summaries(site, &site.news, HOME_LIST));
+    ctx.insert("recent", &summaries(site, &recent, HOME_LIST));
+    put(tera, "index.html", &ctx, "index.html".into(), files)
+}
+
+fn summaries<'a>(site: &'a Site, idx: &[usize], n: usize) -> Vec<PostView<'a>> {
+    idx.iter()
+        .take(n)
+        .map(|&i| views::post(site, &site.posts[i], false))
+        .collect()
+}
+
+/// A paginated archive grouped by month: `<section>/`, `<section>/page/2/`, …
+fn archive(
+    site: &Site,
+    sv: &SiteView,
+    tera: &Tera,
+    files: &mut Files,
+    section: &'static str,
+    title: &str,
+    idx: &[usize],
+) -> Result<(), RenderError> {
+    let root = site.config.base_path();
+    let chunks: Vec<&[usize]> = if idx.is_empty() {
+        vec![&[][..]]
+    } else {
+        idx.chunks(PAGE_SIZE).collect()
+    };
+    let total = chunks.len();
+    let page_path = |n: usize| {
+        if n == 1 {
+            format!("{section}/")
+        } else {
+            format!("{section}/page/{n}/")
+        }
+    };
+    for (i, chunk) in chunks.iter().enumerate() {
+        let number = i + 1;
+        let mut months: Vec<MonthView> = Vec::new();
+        for p in site.select(chunk) {
+            let label = time::month(p.date(), site.config.timezone);
+            let view = views::post(site, p, false);
+            match months.last_mut() {
+                Some(m) if m.label == label => m.posts.push(view),
+                _ => months.push(MonthView {
+                    label,
+                    posts: vec![view],
+                }),
+            }
+        }
+        let pagination = Pagination {
+            number,
+            total,
+            prev: (number > 1).then(|| format!("{root}{}", page_path(number - 1))),
+            next: (number < total).then(|| format!("{root}{}", page_path(number + 1))),
+        };
+        let page_title = if number == 1 {
+            title.to_string()
+        } else {
+            format!("{title} (page {number})")
+        };
+        let path = page_path(number);
+        let meta = meta(site, &path, &page_title, &site.config.description, section);
+        let mut ctx = base(sv, &meta);
+        ctx.insert("heading", title);
+        ctx.insert("months", &months);
+        ctx.insert("pagination", &pagination);
+        put(tera, "list.html", &ctx, format!("{path}index.html"), files)?;
+    }
+    Ok(())
+}
+
+fn base(sv: &SiteView, meta: &PageMeta) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert("site", sv);
+    ctx.insert("page", meta);
+    ctx
+}
+
+fn meta(
+    site: &Site,
+    path: &str,
+    title: &str,
+    description: &str,
+    section: &'static str,
+) -> PageMeta {
+    PageMeta {
+        title: title.to_string(),
+        canonical: format!("{}{}", site.config.base_url, path),
+        description: description.to_string(),
+        section,
+    }
+}
+
+/// The home page's share text states the current situation, not a slogan.
+fn home_description(site: &Site) -> String {
+    let bad: Vec<String> = site
+        .config
+        .components
+        .iter()
+        .zip(&site.components)
+        .filter(|(_, s)| s.status.rank() > 0)
+        .map(|(c, s)| format!("{}: {}", c.name, s.status.label().to_lowercase()))
+        .collect();
+    if bad.is_empty() {
+        site.overall.description.to_string()
+    } else {
+        format!("{}. {}", site.overall.description, bad.join("; "))
+    }
+}
+
+fn status_sentence(site: &Site, v: &PostView) -> String {
+    match (v.kind, v.ongoing) {
+        ("incident", true) => format!(
+            "{} since {} ({})",
+            v.status_label, v.date.time, site.overall.description
+        ),
+        ("incident", false) => format!(
+            "{}: resolved incident, {}",
+            v.date.date,
+            v.duration.as_deref().unwrap_or("")
+        ),
+        ("maintenance", _) => format!(
+            "Maintenance {} – {}",
+            v.date.display,
+            v.end.as_ref().map_or("", |e| &e.display)
+        ),
+        _ => format!("{}: {}", v.date.date, v.title),
+    }
+}
+
+fn put(
+    tera: &Tera,
+    template: &str,
+    ctx: &Context,
+    path: String,
+    files: &mut Files,
+) -> Result<(), RenderError> {
+    let html = tera
+        .render(template, ctx)
+        .map_err(|e| template_error(template, &e))?;
+    files.insert(path, html.into_bytes());
+    Ok(())
+}

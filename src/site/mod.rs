@@ -1,0 +1,175 @@
+//! The site model: everything the renderer needs, derived once from the inputs.
+
+pub mod status;
+
+use crate::config::{self, Config};
+use crate::content::{self, Impact, Post, PostKind};
+use crate::diagnostics::{Diagnostics, InvalidSite};
+use chrono::{DateTime, Utc};
+use status::{ComponentStatus, Overall};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// What to load and how.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    pub root: PathBuf,
+    pub include_drafts: bool,
+    pub base_url: Option<String>,
+    pub now: DateTime<Utc>,
+}
+
+/// The loaded, validated site and everything derived from it.
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    pub now: DateTime<Utc>,
+    pub include_drafts: bool,
+    /// Published posts (drafts only with `include_drafts`), newest first.
+    pub posts: Vec<Post>,
+    /// One entry per configured component, in config order.
+    pub components: Vec<ComponentState>,
+    pub overall: Overall,
+    /// Indices into `posts`.
+    pub open_incidents: Vec<usize>,
+    pub active_maintenance: Vec<usize>,
+    pub upcoming_maintenance: Vec<usize>,
+    pub news: Vec<usize>,
+    /// Incidents and maintenance, newest first: the history archive.
+    pub history: Vec<usize>,
+    /// Per component id, the posts that touch it, newest first.
+    pub by_component: BTreeMap<String, Vec<usize>>,
+}
+
+/// A component and its status now.
+#[derive(Debug, Clone)]
+pub struct ComponentState {
+    pub id: String,
+    pub status: ComponentStatus,
+}
+
+/// Load config and posts, validate, and derive the model. Writes nothing.
+pub fn load(opts: &LoadOptions) -> Result<(Site, Diagnostics), InvalidSite> {
+    let mut config = config::load(&opts.root).map_err(InvalidSite)?;
+    let mut diags = Diagnostics::default();
+    if let Some(url) = &opts.base_url {
+        if let Err(m) = config.set_base_url(url) {
+            diags.push(crate::diagnostics::Diagnostic::error(
+                Path::new("--base-url"),
+                m,
+            ));
+            return Err(InvalidSite(diags));
+        }
+    }
+    let (posts, post_diags) = content::load_posts(&opts.root, &config, opts.now);
+    diags.extend(post_diags);
+    if diags.has_errors() {
+        return Err(InvalidSite(diags));
+    }
+    let site = Site::new(config, posts, opts.now, opts.include_drafts);
+    Ok((site, diags))
+}
+
+impl Site {
+    /// Derive the model from validated inputs.
+    pub fn new(
+        config: Config,
+        mut posts: Vec<Post>,
+        now: DateTime<Utc>,
+        include_drafts: bool,
+    ) -> Site {
+        posts.retain(|p| include_drafts || !p.draft);
+        // Newest first; kind and slug break ties so the order never depends on the file system.
+        posts.sort_by(|a, b| {
+            b.date()
+                .cmp(&a.date())
+                .then_with(|| a.kind.cmp(&b.kind))
+                .then_with(|| a.slug.cmp(&b.slug))
+        });
+        let mut site = Site {
+            config,
+            now,
+            include_drafts,
+            posts,
+            components: Vec::new(),
+            overall: status::overall([]),
+            open_incidents: Vec::new(),
+            active_maintenance: Vec::new(),
+            upcoming_maintenance: Vec::new(),
+            news: Vec::new(),
+            history: Vec::new(),
+            by_component: BTreeMap::new(),
+        };
+        site.index();
+        site.derive_statuses();
+        site
+    }
+
+    fn index(&mut self) {
+        for c in &self.config.components {
+            self.by_component.insert(c.id.clone(), Vec::new());
+        }
+        for (i, p) in self.posts.iter().enumerate() {
+            for id in &p.components {
+                if let Some(v) = self.by_component.get_mut(id) {
+                    v.push(i);
+                }
+            }
+            match p.kind {
+                PostKind::News => self.news.push(i),
+                _ => self.history.push(i),
+            }
+            if let Some(inc) = p.incident() {
+                if inc.is_open(self.now) {
+                    self.open_incidents.push(i);
+                }
+            }
+            if let Some(m) = p.maintenance() {
+                if m.is_active(self.now) {
+                    self.active_maintenance.push(i);
+                } else if m.is_upcoming(self.now) {
+                    self.upcoming_maintenance.push(i);
+                }
+            }
+        }
+        // Soonest first reads best for what is coming.
+        self.upcoming_maintenance.reverse();
+    }
+
+    fn derive_statuses(&mut self) {
+        let mut states = Vec::with_capacity(self.config.components.len());
+        for c in &self.config.components {
+            let touching = &self.by_component[&c.id];
+            let in_maintenance = touching
+                .iter()
+                .any(|&i| self.active_maintenance.contains(&i));
+            let from_incidents = touching
+                .iter()
+                .filter(|i| self.open_incidents.contains(i))
+                .filter_map(|&i| self.posts[i].incident())
+                .filter_map(|inc| incident_status(inc.impact))
+                .reduce(status::worst);
+            let status = status::combine(in_maintenance, from_incidents, None);
+            states.push(ComponentState {
+                id: c.id.clone(),
+                status,
+            });
+        }
+        self.overall = status::overall(states.iter().map(|s| s.status));
+        self.components = states;
+    }
+
+    /// The posts at the given indices.
+    pub fn select<'a>(&'a self, idx: &'a [usize]) -> impl Iterator<Item = &'a Post> + 'a {
+        idx.iter().map(move |&i| &self.posts[i])
+    }
+}
+
+/// What an open incident of this impact does to its components.
+pub fn incident_status(impact: Impact) -> Option<ComponentStatus> {
+    match impact {
+        Impact::Critical | Impact::Major => Some(ComponentStatus::MajorOutage),
+        Impact::Minor => Some(ComponentStatus::PartialOutage),
+        Impact::None => None,
+    }
+}

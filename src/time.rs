@@ -1,0 +1,156 @@
+//! Timestamps and durations as written in input files; always stored in UTC.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde::{Deserialize, Deserializer};
+use std::fmt;
+use std::time::Duration;
+
+/// An instant parsed from RFC 3339 text that must carry an offset (`Z` or `+02:00`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(pub DateTime<Utc>);
+
+/// Parse RFC 3339 with a mandatory offset; the error says what is wrong in words.
+pub fn parse_timestamp(s: &str) -> Result<DateTime<Utc>, String> {
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    // Tell a missing offset apart from garbage: the first is a common, fixable slip.
+    let naive = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
+        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f"))
+        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M"))
+        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M"));
+    if naive.is_ok() {
+        return Err(format!(
+            "timestamp `{s}` has no UTC offset; write it as e.g. `{}Z` (UTC) or add `+02:00`",
+            s.replace(' ', "T")
+        ));
+    }
+    if NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok() {
+        return Err(format!(
+            "`{s}` is a date without a time; write e.g. `{s}T00:00:00Z`"
+        ));
+    }
+    Err(format!(
+        "`{s}` is not a valid timestamp; expected RFC 3339 like `2026-11-20T03:12:00Z`"
+    ))
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        parse_timestamp(&s)
+            .map(Timestamp)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", iso(self.0))
+    }
+}
+
+/// ISO 8601 / RFC 3339 in UTC with a `Z`, seconds precision: the one machine format.
+pub fn iso(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// A calendar date (`2026-11-27`), or a full timestamp whose date is taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DateOnly(pub NaiveDate);
+
+impl<'de> Deserialize<'de> for DateOnly {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        let s = s.trim();
+        if let Ok(date) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            return Ok(DateOnly(date));
+        }
+        parse_timestamp(s)
+            .map(|t| DateOnly(t.date_naive()))
+            .map_err(|_| serde::de::Error::custom(format!("`{s}` is not a date like `2026-11-27`")))
+    }
+}
+
+/// A span written as `90s`, `15m`, `1h`, `2d` (or combined: `1h30m`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span(pub Duration);
+
+/// Parse a human duration; units s, m, h, d.
+pub fn parse_span(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let bad = || format!("`{s}` is not a duration; write e.g. `90s`, `15m`, `1h` or `2d`");
+    if s.is_empty() {
+        return Err(bad());
+    }
+    let mut total: u64 = 0;
+    let mut num = String::new();
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            num.push(c);
+            continue;
+        }
+        let n: u64 = num.parse().map_err(|_| bad())?;
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86400,
+            _ => return Err(bad()),
+        };
+        total = total
+            .checked_add(n.checked_mul(unit).ok_or_else(bad)?)
+            .ok_or_else(bad)?;
+        num.clear();
+    }
+    if !num.is_empty() || total == 0 {
+        return Err(bad());
+    }
+    Ok(Duration::from_secs(total))
+}
+
+impl<'de> Deserialize<'de> for Span {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        parse_span(&s).map(Span).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The build's single notion of "now": `SOURCE_DATE_EPOCH` when set, else the clock.
+pub fn now_from_env() -> Result<DateTime<Utc>, String> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => v
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|secs| DateTime::from_timestamp(secs, 0))
+            .ok_or_else(|| format!("SOURCE_DATE_EPOCH `{v}` is not a Unix timestamp in seconds")),
+        Err(_) => Ok(Utc::now()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_are_required() {
+        assert!(parse_timestamp("2026-11-20T03:12:00Z").is_ok());
+        let t = parse_timestamp("2026-11-20T05:12:00+02:00").unwrap();
+        assert_eq!(iso(t), "2026-11-20T03:12:00Z");
+        let e = parse_timestamp("2026-11-20T03:12:00").unwrap_err();
+        assert!(e.contains("no UTC offset"), "{e}");
+        let e = parse_timestamp("yesterday").unwrap_err();
+        assert!(e.contains("not a valid timestamp"), "{e}");
+    }
+
+    #[test]
+    fn spans_parse() {
+        assert_eq!(parse_span("15m").unwrap(), Duration::from_secs(900));
+        assert_eq!(parse_span("1h30m").unwrap(), Duration::from_secs(5400));
+        assert!(parse_span("15").is_err());
+        assert!(parse_span("0m").is_err());
+        assert!(parse_span("fast").is_err());
+    }
+}

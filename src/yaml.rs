@@ -1,0 +1,165 @@
+//! YAML parsing with diagnostics that point at the real line of the source file.
+
+use crate::diagnostics::Diagnostic;
+use serde::de::DeserializeOwned;
+use std::path::Path;
+
+/// Parse `text` (which starts at 1-based `first_line` of `file`) into `T`.
+///
+/// On failure the diagnostic names the file, the line in the file (not in the
+/// YAML block), the field serde reports and, for a misspelt key, the closest
+/// valid key.
+pub fn parse<T: DeserializeOwned>(
+    text: &str,
+    file: &Path,
+    first_line: usize,
+) -> Result<T, Diagnostic> {
+    serde_yaml::from_str::<T>(text).map_err(|e| to_diagnostic(&e, file, first_line))
+}
+
+fn to_diagnostic(e: &serde_yaml::Error, file: &Path, first_line: usize) -> Diagnostic {
+    let line = e.location().map(|l| l.line() + first_line - 1);
+    let mut msg = e.to_string();
+    // serde_yaml appends " at line L column C": we print our own file line instead.
+    if let Some(idx) = msg.rfind(" at line ") {
+        msg.truncate(idx);
+    }
+    let (field, rest) = split_path(&msg);
+    let rest = add_hint(rest);
+    let d = Diagnostic::error(file, rest).at_line(line);
+    match field {
+        Some(f) => d.field(f),
+        None => d,
+    }
+}
+
+/// serde_yaml prefixes nested errors with the path, e.g. `updates[1].status: …`.
+fn split_path(msg: &str) -> (Option<String>, &str) {
+    if let Some((path, rest)) = msg.split_once(": ") {
+        let looks_like_path = !path.is_empty()
+            && !path.contains(' ')
+            && path
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-.[]".contains(c));
+        if looks_like_path {
+            return (Some(path.to_string()), rest);
+        }
+    }
+    (None, msg)
+}
+
+/// Turn serde's "unknown field `x`, expected one of …" into a "did you mean" hint.
+fn add_hint(msg: &str) -> String {
+    let Some(rest) = msg.strip_prefix("unknown field `") else {
+        return msg.to_string();
+    };
+    let Some((unknown, tail)) = rest.split_once('`') else {
+        return msg.to_string();
+    };
+    let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
+    match closest(unknown, &expected) {
+        Some(best) => format!("unknown field `{unknown}`, did you mean `{best}`?"),
+        None if expected.is_empty() => format!("unknown field `{unknown}`"),
+        None => format!(
+            "unknown field `{unknown}`, expected one of {}",
+            expected
+                .iter()
+                .map(|e| format!("`{e}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// The candidate most like `word`, if any is close enough to be a plausible typo.
+pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(word, c), *c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
+/// The 1-based line (within `yaml`) of a top-level key, for semantic errors.
+pub fn key_line(yaml: &str, key: &str) -> Option<usize> {
+    yaml.lines()
+        .position(|l| is_key_line(l, key))
+        .map(|i| i + 1)
+}
+
+fn is_key_line(line: &str, key: &str) -> bool {
+    line.strip_prefix(key)
+        .map(|rest| rest.trim_start().starts_with(':'))
+        .unwrap_or(false)
+}
+
+/// The 1-based line (within `yaml`) of item `index` of the top-level list `key`.
+///
+/// Works for block lists (`- a`) under the key; for flow lists the key's line.
+pub fn list_item_line(yaml: &str, key: &str, index: usize) -> Option<usize> {
+    let start = key_line(yaml, key)?;
+    let lines: Vec<&str> = yaml.lines().collect();
+    let mut seen = 0;
+    let mut item_indent: Option<usize> = None;
+    for (i, line) in lines.iter().enumerate().skip(start) {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - trimmed.len();
+        if indent == 0 && !trimmed.starts_with('-') {
+            break;
+        }
+        if trimmed.starts_with("- ") || trimmed == "-" {
+            let ind = *item_indent.get_or_insert(indent);
+            if indent == ind {
+                if seen == index {
+                    return Some(i + 1);
+                }
+                seen += 1;
+            }
+        }
+    }
+    Some(start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Meta {
+        title: String,
+        impact: String,
+    }
+
+    #[test]
+    fn unknown_key_gets_a_hint_and_file_line() {
+        let err = parse::<Meta>("title: x\nimpakt: major\n", Path::new("a.md"), 2).unwrap_err();
+        assert_eq!(err.line, Some(3));
+        assert!(
+            err.message.contains("did you mean `impact`?"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn list_items_are_found() {
+        let y =
+            "title: x\nupdates:\n  - at: 1\n    status: a\n  - at: 2\n    status: b\nafter: 1\n";
+        assert_eq!(list_item_line(y, "updates", 0), Some(3));
+        assert_eq!(list_item_line(y, "updates", 1), Some(5));
+        assert_eq!(key_line(y, "after"), Some(7));
+    }
+
+    #[test]
+    fn closest_ignores_unrelated_words() {
+        assert_eq!(closest("titel", &["title", "impact"]), Some("title"));
+        assert_eq!(closest("zzz", &["title", "impact"]), None);
+    }
+}
