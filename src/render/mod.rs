@@ -1,5 +1,7 @@
 //! Rendering: the site model in, every output file's bytes out. Never reads files.
 
+pub mod api;
+pub mod bars;
 pub mod markdown;
 mod pages;
 pub mod time;
@@ -55,6 +57,7 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Files, RenderError> {
     let tera = templates(theme)?;
     let mut files = Files::new();
     pages::render_all(site, &tera, &mut files)?;
+    api::uptime::render(site, &mut files);
     for (name, bytes) in &theme.statics {
         files.insert(name.clone(), bytes.clone());
     }

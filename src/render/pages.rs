@@ -65,9 +65,15 @@ pub fn render_all(site: &Site, tera: &Tera, files: &mut Files) -> Result<(), Ren
         &site.history,
     )?;
     archive(site, &sv, tera, files, "news", "News", &site.news)?;
-    for (c, state) in site.config.components.iter().zip(&site.components) {
+    for (i, (c, state)) in site
+        .config
+        .components
+        .iter()
+        .zip(&site.components)
+        .enumerate()
+    {
         let path = format!("components/{}/", c.id);
-        let cv = views::component(site, c, state.status);
+        let cv = views::component(site, i);
         let desc = format!("{}: {}", c.name, state.status.label());
         let meta = meta(site, &path, &c.name, &desc, "");
         let touching = &site.by_component[&c.id];
@@ -78,6 +84,7 @@ pub fn render_all(site: &Site, tera: &Tera, files: &mut Files) -> Result<(), Ren
             .collect();
         let mut ctx = base(&sv, &meta);
         ctx.insert("component", &cv);
+        ctx.insert("latency", &super::bars::latency_chart(site, i));
         ctx.insert("posts", &posts);
         ctx.insert("more", &(touching.len() > PAGE_SIZE));
         put(
@@ -106,11 +113,19 @@ pub fn render_all(site: &Site, tera: &Tera, files: &mut Files) -> Result<(), Ren
 }
 
 fn home(site: &Site, sv: &SiteView, tera: &Tera, files: &mut Files) -> Result<(), RenderError> {
+    // Past means over: not open, not running, not still to come.
+    let current = |i: &usize| {
+        site.open_incidents.contains(i)
+            || site.active_maintenance.contains(i)
+            || site.upcoming_maintenance.contains(i)
+            || site.posts[*i].date() > site.now
+    };
     let recent: Vec<usize> = site
         .history
         .iter()
         .copied()
-        .filter(|i| !site.open_incidents.contains(i))
+        .filter(|i| !current(i))
+        .take(HOME_LIST)
         .collect();
     let meta = meta(
         site,

@@ -4,7 +4,6 @@ use super::markdown;
 use super::time::{self, TimeView};
 use crate::content::{Detail, IncidentStatus, MaintenanceStatus, Post};
 use crate::site::Site;
-use crate::site::status::ComponentStatus;
 use serde::Serialize;
 
 /// Site-wide values every page needs.
@@ -42,6 +41,7 @@ pub struct ComponentView<'a> {
     pub status: &'static str,
     pub status_label: &'static str,
     pub url: String,
+    pub health: super::bars::HealthView,
 }
 
 /// Components under one group heading (`name` is `None` for ungrouped ones).
@@ -127,8 +127,8 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
 /// Every component with its status, grouped in config order of first appearance.
 pub fn groups(site: &Site) -> Vec<GroupView<'_>> {
     let mut groups: Vec<GroupView> = Vec::new();
-    for (c, state) in site.config.components.iter().zip(&site.components) {
-        let view = component(site, c, state.status);
+    for (i, c) in site.config.components.iter().enumerate() {
+        let view = component(site, i);
         let name = c.group.as_deref();
         match groups.iter_mut().find(|g| g.name == name) {
             Some(g) => g.components.push(view),
@@ -141,13 +141,12 @@ pub fn groups(site: &Site) -> Vec<GroupView<'_>> {
     groups
 }
 
-/// One component's view.
-pub fn component<'a>(
-    site: &'a Site,
-    c: &'a crate::config::Component,
-    status: ComponentStatus,
-) -> ComponentView<'a> {
+/// The view of component `i` (config order), with its health.
+pub fn component(site: &Site, i: usize) -> ComponentView<'_> {
+    let c = &site.config.components[i];
+    let status = site.components[i].status;
     ComponentView {
+        health: super::bars::health_view(site, i),
         id: &c.id,
         name: &c.name,
         description: c.description.as_deref(),

@@ -4,7 +4,8 @@ pub mod status;
 
 use crate::config::{self, Config};
 use crate::content::{self, Impact, Post, PostKind};
-use crate::diagnostics::{Diagnostics, InvalidSite};
+use crate::diagnostics::{Diagnostic, Diagnostics, InvalidSite};
+use crate::health::{self, Health, Severity, Spans};
 use chrono::{DateTime, Utc};
 use status::{ComponentStatus, Overall};
 use std::collections::BTreeMap;
@@ -30,6 +31,8 @@ pub struct Site {
     /// One entry per configured component, in config order.
     pub components: Vec<ComponentState>,
     pub overall: Overall,
+    /// What the health checks say, per component in config order.
+    pub health: Health,
     /// Indices into `posts`.
     pub open_incidents: Vec<usize>,
     pub active_maintenance: Vec<usize>,
@@ -46,6 +49,8 @@ pub struct Site {
 pub struct ComponentState {
     pub id: String,
     pub status: ComponentStatus,
+    /// Checks report a problem that no open incident or maintenance explains.
+    pub unexplained: bool,
 }
 
 /// Load config and posts, validate, and derive the model. Writes nothing.
@@ -63,10 +68,13 @@ pub fn load(opts: &LoadOptions) -> Result<(Site, Diagnostics), InvalidSite> {
     }
     let (posts, post_diags) = content::load_posts(&opts.root, &config, opts.now);
     diags.extend(post_diags);
+    let (feed, grid, feed_diags) = health::read_feed(&opts.root, &config, opts.now);
+    diags.extend(feed_diags);
     if diags.has_errors() {
         return Err(InvalidSite(diags));
     }
-    let site = Site::new(config, posts, opts.now, opts.include_drafts);
+    let site = Site::new(config, posts, (feed, grid), opts.now, opts.include_drafts);
+    diags.extend(site.consistency_warnings());
     Ok((site, diags))
 }
 
@@ -75,6 +83,7 @@ impl Site {
     pub fn new(
         config: Config,
         mut posts: Vec<Post>,
+        (feed, grid): (health::Feed, health::Grid),
         now: DateTime<Utc>,
         include_drafts: bool,
     ) -> Site {
@@ -86,8 +95,11 @@ impl Site {
                 .then_with(|| a.kind.cmp(&b.kind))
                 .then_with(|| a.slug.cmp(&b.slug))
         });
+        let spans = spans(&config, &posts, now);
+        let health = health::model(&config, feed, grid, &spans);
         let mut site = Site {
             config,
+            health,
             now,
             include_drafts,
             posts,
@@ -149,20 +161,94 @@ impl Site {
                 .filter_map(|&i| self.posts[i].incident())
                 .filter_map(|inc| incident_status(inc.impact))
                 .reduce(status::worst);
-            let status = status::combine(in_maintenance, from_incidents, None);
+            let from_checks = self.health.components[states.len()].from_checks;
+            let status = status::combine(in_maintenance, from_incidents, from_checks);
+            let problem = matches!(
+                from_checks,
+                Some(ComponentStatus::MajorOutage | ComponentStatus::DegradedPerformance)
+            );
+            let unexplained = problem && from_incidents.is_none() && !in_maintenance;
             states.push(ComponentState {
                 id: c.id.clone(),
                 status,
+                unexplained,
             });
         }
         self.overall = status::overall(states.iter().map(|s| s.status));
         self.components = states;
     }
 
+    /// Warnings where checks and posts disagree: a problem with no incident, or an
+    /// open incident whose checks have all been up for the last hour.
+    pub fn consistency_warnings(&self) -> Diagnostics {
+        let mut d = Diagnostics::default();
+        let feed_dir = Path::new("content").join(&self.config.health.dir);
+        for (c, st) in self.config.components.iter().zip(&self.components) {
+            if st.unexplained {
+                d.push(Diagnostic::warning(
+                    &feed_dir,
+                    format!(
+                        "checks of component `{}` report {} and no open incident covers it; post an incident? (lantern new incident \"…\")",
+                        c.id,
+                        st.status.label().to_lowercase()
+                    ),
+                ));
+            }
+        }
+        for p in self.select(&self.open_incidents) {
+            let idx: Vec<usize> = p
+                .components
+                .iter()
+                .filter_map(|id| self.config.components.iter().position(|c| &c.id == id))
+                .collect();
+            let checked: Vec<usize> = idx
+                .into_iter()
+                .filter(|&i| !self.config.components[i].checks.is_empty())
+                .collect();
+            if !checked.is_empty()
+                && checked
+                    .iter()
+                    .all(|&i| self.health.components[i].up_last_hour)
+            {
+                d.push(Diagnostic::warning(
+                    &p.source,
+                    "the incident is open but every check of its components has been up for the last hour; resolve it? (lantern update FILE --status resolved \"…\")",
+                ));
+            }
+        }
+        d
+    }
+
     /// The posts at the given indices.
     pub fn select<'a>(&'a self, idx: &'a [usize]) -> impl Iterator<Item = &'a Post> + 'a {
         idx.iter().map(move |&i| &self.posts[i])
     }
+}
+
+/// Per component (config order), the incident and maintenance spans that touch it.
+fn spans(config: &Config, posts: &[Post], now: DateTime<Utc>) -> Vec<Spans> {
+    config
+        .components
+        .iter()
+        .map(|c| {
+            let mut s = Spans::default();
+            for p in posts.iter().filter(|p| p.components.contains(&c.id)) {
+                if let Some(inc) = p.incident() {
+                    let sev = match inc.impact {
+                        Impact::Critical | Impact::Major => Severity::Down,
+                        Impact::Minor => Severity::Partial,
+                        Impact::None => continue,
+                    };
+                    s.incidents
+                        .push((inc.started, inc.resolved.unwrap_or(now), sev));
+                }
+                if let Some(m) = p.maintenance() {
+                    s.maintenance.push((m.start, m.end));
+                }
+            }
+            s
+        })
+        .collect()
 }
 
 /// What an open incident of this impact does to its components.

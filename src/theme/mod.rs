@@ -30,6 +30,14 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/404.html"),
     ),
     (
+        "partials/bars.html",
+        include_str!("../../themes/default/templates/partials/bars.html"),
+    ),
+    (
+        "partials/component_health.html",
+        include_str!("../../themes/default/templates/partials/component_health.html"),
+    ),
+    (
         "partials/post_summary.html",
         include_str!("../../themes/default/templates/partials/post_summary.html"),
     ),

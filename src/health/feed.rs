@@ -1,0 +1,381 @@
+//! Streaming the health feed: JSON Lines parsed in parallel chunks, JSON arrays
+//! element by element. Memory stays bounded whatever the size of the files.
+
+use super::record::{self, Record, RecordError, State};
+use super::series::Series;
+use super::window::Grid;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use rayon::prelude::*;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// Longest feed line accepted.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+/// Bytes parsed per parallel task, and per batch read from disk.
+const CHUNK: usize = 1 << 20;
+const BATCH: usize = 8 * CHUNK;
+/// Errors listed per file before the rest are summarised in one line.
+const MAX_ERRORS_PER_FILE: usize = 50;
+
+/// Everything read from the feed files.
+#[derive(Debug)]
+pub struct Feed {
+    /// Check id → its series; only checks some component lists.
+    pub series: BTreeMap<String, Series>,
+    pub results: u64,
+    pub files: usize,
+    pub bytes: u64,
+}
+
+/// Read every `*.jsonl` and `*.json` file under `dir` onto `grid`.
+///
+/// `site_root` makes paths in messages relative. Unknown checks and results dated
+/// after now are warnings; malformed records are errors naming file and line.
+pub fn read(
+    dir: &Path,
+    site_root: &Path,
+    checks: &[String],
+    grid: &Grid,
+    degraded_ms: u64,
+) -> (Feed, Diagnostics) {
+    let mut state = Ingest {
+        index: checks
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.clone(), i))
+            .collect(),
+        series: checks.iter().map(|_| Series::new(grid)).collect(),
+        unknown: BTreeMap::new(),
+        future: 0,
+        results: 0,
+        grid,
+        degraded_ms,
+    };
+    let mut diags = Diagnostics::default();
+    let mut files = 0;
+    let mut bytes = 0;
+    for path in feed_files(dir) {
+        let rel = path.strip_prefix(site_root).unwrap_or(&path).to_path_buf();
+        files += 1;
+        bytes += std::fs::metadata(&path).map_or(0, |m| m.len());
+        let result = if path.extension().is_some_and(|e| e == "jsonl") {
+            state.read_lines(&path, &rel, &mut diags)
+        } else {
+            state.read_array(&path, &rel, &mut diags)
+        };
+        if let Err(e) = result {
+            diags.push(Diagnostic::error(
+                &rel,
+                format!("cannot read the feed: {e}"),
+            ));
+        }
+    }
+    for (check, (count, file)) in &state.unknown {
+        diags.push(Diagnostic::warning(
+            file,
+            format!("{count} results for check `{check}`, which no component lists under `checks`; they are ignored"),
+        ));
+    }
+    if state.future > 0 {
+        diags.push(Diagnostic::warning(
+            dir.strip_prefix(site_root).unwrap_or(dir),
+            format!(
+                "{} results are dated after the build time and were ignored",
+                state.future
+            ),
+        ));
+    }
+    let series = checks.iter().cloned().zip(state.series).collect();
+    (
+        Feed {
+            series,
+            results: state.results,
+            files,
+            bytes,
+        },
+        diags,
+    )
+}
+
+fn feed_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "jsonl" || e == "json"))
+        .collect();
+    v.sort();
+    v
+}
+
+struct Ingest<'g> {
+    index: HashMap<String, usize>,
+    series: Vec<Series>,
+    unknown: BTreeMap<String, (u64, PathBuf)>,
+    future: u64,
+    results: u64,
+    grid: &'g Grid,
+    degraded_ms: u64,
+}
+
+/// What one parallel task found in its chunk, merged in file order afterwards.
+#[derive(Default)]
+struct ChunkOut<'a> {
+    placed: Vec<(u32, Option<usize>, i64, State, Option<u32>)>,
+    latest: Vec<Option<Record<'a>>>,
+    unknown: HashMap<Cow<'a, str>, u64>,
+    future: u64,
+    errors: Vec<(usize, RecordError)>,
+}
+
+impl<'a> ChunkOut<'a> {
+    fn new(checks: usize) -> Self {
+        ChunkOut {
+            latest: vec![None; checks],
+            ..ChunkOut::default()
+        }
+    }
+
+    /// Place one valid record: on the grid, as an unknown check, or as a future result.
+    fn accept(&mut self, r: Record<'a>, ingest: &Ingest) {
+        if r.at >= ingest.grid.now.timestamp() {
+            self.future += 1;
+            return;
+        }
+        let Some(&idx) = ingest.index.get(r.check.as_ref()) else {
+            *self.unknown.entry(r.check).or_default() += 1;
+            return;
+        };
+        self.placed.push((
+            idx as u32,
+            ingest.grid.slot(r.at),
+            r.at,
+            r.state,
+            r.latency_ms,
+        ));
+        let keep = self.latest[idx]
+            .as_ref()
+            .is_none_or(|l| r.at > l.at || (r.at == l.at && r.state > l.state));
+        if keep {
+            self.latest[idx] = Some(r);
+        }
+    }
+}
+
+impl Ingest<'_> {
+    fn read_lines(
+        &mut self,
+        path: &Path,
+        rel: &Path,
+        diags: &mut Diagnostics,
+    ) -> std::io::Result<()> {
+        let mut file = File::open(path)?;
+        let mut pending: Vec<u8> = Vec::with_capacity(BATCH + CHUNK);
+        let mut line_no = 1usize;
+        let mut errors = 0usize;
+        let mut eof = false;
+        let mut buf = vec![0u8; CHUNK];
+        loop {
+            while pending.len() < BATCH && !eof {
+                let n = file.read(&mut buf)?;
+                eof = n == 0;
+                pending.extend_from_slice(&buf[..n]);
+            }
+            if pending.is_empty() {
+                break;
+            }
+            let cut = if eof {
+                pending.len()
+            } else {
+                pending
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |i| i + 1)
+            };
+            if cut == 0 {
+                // No line end in a whole batch: one line is far over the limit. Skip it.
+                errors += 1;
+                diags.push(line_error(
+                    rel,
+                    line_no,
+                    None,
+                    format!("line is longer than {} MiB", MAX_LINE_BYTES >> 20),
+                ));
+                pending.clear();
+                let mut byte = [0u8; 1];
+                while file.read(&mut byte)? == 1 && byte[0] != b'\n' {}
+                line_no += 1;
+                continue;
+            }
+            let chunks = split_chunks(&pending[..cut], line_no);
+            let outs: Vec<ChunkOut> = chunks
+                .par_iter()
+                .map(|&(start, ref bytes)| self.parse_chunk(bytes, start))
+                .collect();
+            for out in outs {
+                for (line, e) in out.errors.iter() {
+                    errors += 1;
+                    if errors <= MAX_ERRORS_PER_FILE {
+                        diags.push(line_error(rel, *line, e.field, e.message.clone()));
+                    }
+                }
+                self.merge(out, rel);
+            }
+            line_no += pending[..cut].iter().filter(|&&b| b == b'\n').count();
+            pending.drain(..cut);
+        }
+        if errors > MAX_ERRORS_PER_FILE {
+            let more = errors - MAX_ERRORS_PER_FILE;
+            diags.push(Diagnostic::error(
+                rel,
+                format!("… and {more} more bad lines"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn parse_chunk<'a>(&self, bytes: &'a [u8], first_line: usize) -> ChunkOut<'a> {
+        let mut out = ChunkOut::new(self.series.len());
+        for (i, raw_line) in bytes.split(|&b| b == b'\n').enumerate() {
+            let line = raw_line.strip_suffix(b"\r").unwrap_or(raw_line);
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            if line.len() > MAX_LINE_BYTES {
+                let msg = format!("line is longer than {} MiB", MAX_LINE_BYTES >> 20);
+                out.errors.push((
+                    first_line + i,
+                    RecordError {
+                        field: None,
+                        message: msg,
+                    },
+                ));
+                continue;
+            }
+            match record::parse(line, self.degraded_ms) {
+                Ok(r) => out.accept(r, self),
+                Err(e) => out.errors.push((first_line + i, e)),
+            }
+        }
+        out
+    }
+
+    fn merge(&mut self, out: ChunkOut<'_>, rel: &Path) {
+        for (idx, slot, at, state, lat) in out.placed {
+            self.series[idx as usize].add(slot, at, state, lat);
+            self.results += 1;
+        }
+        for (idx, l) in out.latest.into_iter().enumerate() {
+            if let Some(r) = l {
+                self.series[idx].offer_latest(&r);
+            }
+        }
+        for (check, n) in out.unknown {
+            self.unknown
+                .entry(check.to_string())
+                .or_insert_with(|| (0, rel.to_path_buf()))
+                .0 += n;
+        }
+        self.future += out.future;
+    }
+
+    fn read_array(
+        &mut self,
+        path: &Path,
+        rel: &Path,
+        diags: &mut Diagnostics,
+    ) -> std::io::Result<()> {
+        use serde::de::Deserializer as _;
+        let reader = BufReader::new(File::open(path)?);
+        let mut de = serde_json::Deserializer::from_reader(reader);
+        let mut out = ChunkOut::new(self.series.len());
+        let visitor = ArrayVisitor {
+            ingest: self,
+            out: &mut out,
+        };
+        if let Err(e) = de.deserialize_seq(visitor) {
+            let msg = e.to_string();
+            let msg = msg
+                .rfind(" at line ")
+                .map_or(msg.clone(), |i| msg[..i].to_string());
+            let (field, msg) = match msg
+                .strip_prefix("field `")
+                .and_then(|m| m.split_once("`: "))
+            {
+                Some((f, m)) => (Some(f.to_string()), m.to_string()),
+                None => (None, msg),
+            };
+            let d = Diagnostic::error(rel, msg).at_line(Some(e.line()));
+            diags.push(match field {
+                Some(f) => d.field(f),
+                None => d,
+            });
+        }
+        self.merge(out, rel);
+        Ok(())
+    }
+}
+
+/// Split a region of whole lines into chunks of about [`CHUNK`] bytes at line ends,
+/// each with the file line it starts at.
+fn split_chunks(region: &[u8], first_line: usize) -> Vec<(usize, &[u8])> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut line = first_line;
+    while start < region.len() {
+        let target = (start + CHUNK).min(region.len());
+        let end = region[target..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(region.len(), |i| target + i + 1);
+        let piece = &region[start..end];
+        out.push((line, piece));
+        line += piece.iter().filter(|&&b| b == b'\n').count();
+        start = end;
+    }
+    out
+}
+
+fn line_error(rel: &Path, line: usize, field: Option<&str>, message: String) -> Diagnostic {
+    let d = Diagnostic::error(rel, message).at_line(Some(line));
+    match field {
+        Some(f) => d.field(f),
+        None => d,
+    }
+}
+
+/// Streams a JSON array, validating each element as it arrives.
+struct ArrayVisitor<'i, 'g, 'o> {
+    ingest: &'i Ingest<'g>,
+    out: &'o mut ChunkOut<'static>,
+}
+
+impl<'de> serde::de::Visitor<'de> for ArrayVisitor<'_, '_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON array of health-check results")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        use serde::de::Error;
+        while let Some(raw) = seq.next_element::<record::Raw<'de>>()? {
+            let r = record::validate(raw, self.ingest.degraded_ms).map_err(|e| match e.field {
+                Some(f) => A::Error::custom(format!("field `{f}`: {}", e.message)),
+                None => A::Error::custom(e.message),
+            })?;
+            // A reader-backed deserializer cannot lend its buffer: own the strings.
+            let owned = Record {
+                check: Cow::Owned(r.check.into_owned()),
+                message: r.message.map(|m| Cow::Owned(m.into_owned())),
+                ..r
+            };
+            self.out.accept(owned, self.ingest);
+        }
+        Ok(())
+    }
+}

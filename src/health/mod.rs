@@ -1,0 +1,185 @@
+//! The health stage: the check feed read onto a minute grid, and the figures
+//! derived from it (current status from checks, daily uptime, windows, latency).
+
+pub mod component;
+pub mod coverage;
+pub mod feed;
+pub mod record;
+pub mod series;
+mod timestamp;
+pub mod uptime;
+pub mod window;
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostics;
+use crate::site::status::ComponentStatus;
+use chrono::{DateTime, Utc};
+pub use component::{Figures, Severity, WINDOWS};
+pub use feed::Feed;
+use record::State;
+use std::ops::Range;
+use std::path::Path;
+pub use window::Grid;
+
+/// Incidents and maintenance touching one component, as instants.
+#[derive(Debug, Default, Clone)]
+pub struct Spans {
+    pub incidents: Vec<(DateTime<Utc>, DateTime<Utc>, Severity)>,
+    pub maintenance: Vec<(DateTime<Utc>, DateTime<Utc>)>,
+}
+
+/// What the checks say about one component.
+#[derive(Debug, Clone)]
+pub struct ComponentHealth {
+    /// `None` when the component lists no checks (its status comes from posts alone).
+    pub from_checks: Option<ComponentStatus>,
+    pub last_result_at: Option<DateTime<Utc>>,
+    /// Message of the result that decides the status (untrusted text: escape it).
+    pub last_message: Option<String>,
+    pub figures: Figures,
+    /// Every check had data saying up for the whole last hour.
+    pub up_last_hour: bool,
+}
+
+/// The health model for every component, in config order.
+#[derive(Debug, Clone)]
+pub struct Health {
+    pub grid: Grid,
+    pub components: Vec<ComponentHealth>,
+    pub results: u64,
+    pub files: usize,
+    pub bytes: u64,
+}
+
+/// Every check id some component lists, sorted and unique.
+pub fn configured_checks(config: &Config) -> Vec<String> {
+    let mut v: Vec<String> = config
+        .components
+        .iter()
+        .flat_map(|c| c.checks.iter().cloned())
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// Read the feed under `root/content/<health.dir>` onto the grid ending at `now`.
+pub fn read_feed(root: &Path, config: &Config, now: DateTime<Utc>) -> (Feed, Grid, Diagnostics) {
+    let grid = Grid::new(now, config.timezone, config.health.history_days);
+    let dir = root.join("content").join(&config.health.dir);
+    let checks = configured_checks(config);
+    let (feed, diags) = feed::read(
+        &dir,
+        root,
+        &checks,
+        &grid,
+        config.health.degraded_latency_ms,
+    );
+    (feed, grid, diags)
+}
+
+/// Derive every component's health from the feed and the posts' spans.
+pub fn model(config: &Config, feed: Feed, grid: Grid, spans: &[Spans]) -> Health {
+    let stale = coverage::stale_minutes(config.health.stale_after);
+    let coverages: std::collections::BTreeMap<&str, Vec<u8>> = feed
+        .series
+        .iter()
+        .map(|(id, s)| (id.as_str(), coverage::coverage(s, &grid, stale)))
+        .collect();
+    let now = grid.now;
+    let components = config
+        .components
+        .iter()
+        .zip(spans)
+        .map(|(c, sp)| {
+            let series: Vec<_> = c
+                .checks
+                .iter()
+                .filter_map(|id| feed.series.get(id))
+                .collect();
+            let covs: Vec<&[u8]> = c
+                .checks
+                .iter()
+                .filter_map(|id| coverages.get(id.as_str()))
+                .map(Vec::as_slice)
+                .collect();
+            let inputs = component::Inputs {
+                coverage: covs.clone(),
+                slots: series.iter().map(|s| s.slots.as_slice()).collect(),
+                incidents: sp
+                    .incidents
+                    .iter()
+                    .map(|(a, b, sev)| (range(&grid, *a, *b), *sev))
+                    .collect(),
+                maintenance: sp
+                    .maintenance
+                    .iter()
+                    .map(|(a, b)| range(&grid, *a, *b))
+                    .collect(),
+            };
+            let figures = component::figures(&grid, &inputs);
+            let last_hour = grid.minutes.saturating_sub(60)..grid.minutes;
+            let up_last_hour =
+                !covs.is_empty() && covs.iter().all(|c| coverage::all_up(c, last_hour.clone()));
+            let (from_checks, last_result_at, last_message) = if c.checks.is_empty() {
+                (None, None, None)
+            } else {
+                current(&series, now, config.health.stale_after)
+            };
+            ComponentHealth {
+                from_checks,
+                last_result_at,
+                last_message,
+                figures,
+                up_last_hour,
+            }
+        })
+        .collect();
+    Health {
+        grid,
+        components,
+        results: feed.results,
+        files: feed.files,
+        bytes: feed.bytes,
+    }
+}
+
+fn range(grid: &Grid, from: DateTime<Utc>, to: DateTime<Utc>) -> Range<usize> {
+    grid.range(from, to)
+}
+
+/// Status from the newest result of each check: the worst among fresh checks,
+/// `Unknown` when none is fresh (a dead monitor must not read as "operational").
+fn current(
+    series: &[&series::Series],
+    now: DateTime<Utc>,
+    stale_after: std::time::Duration,
+) -> (
+    Option<ComponentStatus>,
+    Option<DateTime<Utc>>,
+    Option<String>,
+) {
+    let newest = series
+        .iter()
+        .filter_map(|s| s.latest.as_ref())
+        .map(|l| l.at)
+        .max();
+    let last_at = newest.and_then(|t| DateTime::from_timestamp(t, 0));
+    let limit = now.timestamp() - stale_after.as_secs() as i64;
+    let worst = series
+        .iter()
+        .filter_map(|s| s.latest.as_ref())
+        .filter(|l| l.at >= limit)
+        .max_by(|a, b| a.state.cmp(&b.state).then(a.at.cmp(&b.at)));
+    match worst {
+        None => (Some(ComponentStatus::Unknown), last_at, None),
+        Some(l) => {
+            let status = match l.state {
+                State::Up => ComponentStatus::Operational,
+                State::Degraded => ComponentStatus::DegradedPerformance,
+                State::Down => ComponentStatus::MajorOutage,
+            };
+            (Some(status), last_at, l.message.clone())
+        }
+    }
+}

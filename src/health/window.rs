@@ -1,0 +1,145 @@
+//! The minute grid the health model works on, and the site-timezone days laid over it.
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
+
+/// Longest rolling window reported (90 days), in minutes.
+pub const MAX_WINDOW_MINUTES: usize = 90 * 1440;
+
+/// Minute slots from `start` up to `now`; slot `i` is `[start + i min, start + i+1 min)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grid {
+    pub start: DateTime<Utc>,
+    /// Whole minutes from `start` to `now`; the minute in progress is not counted.
+    pub minutes: usize,
+    pub now: DateTime<Utc>,
+    /// History days in the site timezone, oldest first; the last is today.
+    pub days: Vec<Day>,
+}
+
+/// One calendar day in the site timezone and its slot range `[start, end)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Day {
+    pub date: NaiveDate,
+    pub start: usize,
+    /// Clamped to now: today ends at the current minute.
+    pub end: usize,
+    /// Length of the whole local day in minutes (1380 or 1500 on DST changes).
+    pub length: usize,
+}
+
+/// The instant a local day starts (the first valid local time on DST gap days).
+fn day_start(date: NaiveDate, tz: Tz) -> DateTime<Utc> {
+    let midnight = date.and_hms_opt(0, 0, 0).expect("midnight exists");
+    match tz.from_local_datetime(&midnight) {
+        chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => {
+            t.with_timezone(&Utc)
+        }
+        chrono::LocalResult::None => {
+            // A gap at midnight: the day starts at the first minute that exists.
+            (1..=180)
+                .find_map(|m| {
+                    tz.from_local_datetime(&(midnight + Duration::minutes(m)))
+                        .earliest()
+                })
+                .map_or_else(
+                    || Utc.from_utc_datetime(&midnight),
+                    |t| t.with_timezone(&Utc),
+                )
+        }
+    }
+}
+
+impl Grid {
+    /// The grid for `history_days` days ending today (site timezone), long enough for
+    /// the 90-day window too.
+    pub fn new(now: DateTime<Utc>, tz: Tz, history_days: u32) -> Grid {
+        let today = now.with_timezone(&tz).date_naive();
+        let first = today - Duration::days(i64::from(history_days.max(1)) - 1);
+        let start = day_start(first, tz).min(now - Duration::minutes(MAX_WINDOW_MINUTES as i64));
+        let start = start - Duration::seconds(i64::from(start.timestamp().rem_euclid(60) as i32));
+        let minutes = ((now - start).num_seconds() / 60).max(0) as usize;
+        let slot = |t: DateTime<Utc>| ((t - start).num_seconds() / 60).max(0) as usize;
+        let days = (0..history_days.max(1))
+            .map(|i| {
+                let date = first + Duration::days(i64::from(i));
+                let (s, e) = (
+                    slot(day_start(date, tz)),
+                    slot(day_start(date + Duration::days(1), tz)),
+                );
+                Day {
+                    date,
+                    start: s.min(minutes),
+                    end: e.min(minutes),
+                    length: e - s,
+                }
+            })
+            .collect();
+        Grid {
+            start,
+            minutes,
+            now,
+            days,
+        }
+    }
+
+    /// Slot of an instant, if it falls on the grid (before now).
+    pub fn slot(&self, epoch_secs: i64) -> Option<usize> {
+        let d = epoch_secs - self.start.timestamp();
+        if d < 0 {
+            return None;
+        }
+        let s = (d / 60) as usize;
+        (s < self.minutes).then_some(s)
+    }
+
+    /// Slot range `[from, to)` covered by an interval, clamped to the grid.
+    pub fn range(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> std::ops::Range<usize> {
+        let f = ((from - self.start).num_seconds().max(0) / 60) as usize;
+        let secs = (to - self.start).num_seconds().max(0);
+        let t = ((secs + 59) / 60) as usize;
+        f.min(self.minutes)..t.min(self.minutes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dst_days_are_23_and_25_hours() {
+        let tz: Tz = "Europe/Berlin".parse().unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap();
+        let g = Grid::new(now, tz, 365);
+        let len = |y, m, d| {
+            g.days
+                .iter()
+                .find(|x| x.date == NaiveDate::from_ymd_opt(y, m, d).unwrap())
+                .unwrap()
+                .length
+        };
+        assert_eq!(len(2026, 3, 29), 1380);
+        assert_eq!(len(2026, 10, 25), 1500);
+        assert_eq!(len(2026, 11, 20), 1440);
+        let today = g.days.last().unwrap();
+        assert_eq!(
+            today.end - today.start,
+            13 * 60,
+            "today runs to now (12:00 UTC = 13:00 CET)"
+        );
+    }
+
+    #[test]
+    fn grid_covers_the_90_day_window() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap();
+        let g = Grid::new(now, Tz::UTC, 7);
+        assert!(g.minutes >= MAX_WINDOW_MINUTES);
+        assert_eq!(g.days.len(), 7);
+        assert_eq!(
+            g.slot(now.timestamp()),
+            None,
+            "now itself is not a whole minute yet"
+        );
+        assert_eq!(g.slot(now.timestamp() - 60), Some(g.minutes - 1));
+    }
+}

@@ -1,0 +1,3 @@
+//! Machine-readable outputs under `api/`.
+
+pub mod uptime;
