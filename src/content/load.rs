@@ -9,6 +9,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::yaml;
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 /// Load every post under `root/content/`, drafts included; report every problem found.
@@ -20,12 +21,20 @@ pub fn load_posts(root: &Path, config: &Config, now: DateTime<Utc>) -> (Vec<Post
     for kind in PostKind::ALL {
         files.extend(post_files(root, kind).into_iter().map(|p| (kind, p)));
     }
-    let mut posts = Vec::with_capacity(files.len());
-    for (kind, rel) in files {
-        match load_one(root, &rel, kind, config, now, &mut diags) {
-            Some(p) => posts.push(p),
-            None => continue,
-        }
+    // Files parse independently; results are gathered in file order, so messages
+    // and posts come out the same whatever the number of threads.
+    let loaded: Vec<(Option<Post>, Diagnostics)> = files
+        .par_iter()
+        .map(|(kind, rel)| {
+            let mut d = Diagnostics::default();
+            let post = load_one(root, rel, *kind, config, now, &mut d);
+            (post, d)
+        })
+        .collect();
+    let mut posts = Vec::with_capacity(loaded.len());
+    for (post, d) in loaded {
+        diags.extend(d);
+        posts.extend(post);
     }
     (posts, diags)
 }

@@ -3,6 +3,7 @@
 use super::views::{self, PostView, SiteView};
 use super::{Files, RenderError, template_error, time};
 use crate::site::Site;
+use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
@@ -42,19 +43,21 @@ struct Pagination {
 pub fn render_all(site: &Site, tera: &Tera, files: &mut Files) -> Result<(), RenderError> {
     let sv = views::site_view(site);
     home(site, &sv, tera, files)?;
-    for p in &site.posts {
-        let view = views::post(site, p, true);
-        let meta = meta(site, &p.path(), &p.title, &status_sentence(site, &view), "");
-        let mut ctx = base(&sv, &meta);
-        ctx.insert("post", &view);
-        put(
-            tera,
-            "post.html",
-            &ctx,
-            format!("{}index.html", p.path()),
-            files,
-        )?;
-    }
+    // Post pages are independent: render them in parallel, then insert in order
+    // (a BTreeMap), so the output does not depend on the number of threads.
+    let pages: Vec<(String, Vec<u8>)> = site
+        .posts
+        .par_iter()
+        .map(|p| {
+            let view = views::post(site, p, true);
+            let meta = meta(site, &p.path(), &p.title, &status_sentence(site, &view), "");
+            let mut ctx = base(&sv, &meta);
+            ctx.insert("post", &view);
+            let html = render(tera, "post.html", &ctx)?;
+            Ok((format!("{}index.html", p.path()), html))
+        })
+        .collect::<Result<_, RenderError>>()?;
+    files.extend(pages);
     archive(
         site,
         &sv,
@@ -280,6 +283,12 @@ fn status_sentence(site: &Site, v: &PostView) -> String {
     }
 }
 
+fn render(tera: &Tera, template: &str, ctx: &Context) -> Result<Vec<u8>, RenderError> {
+    tera.render(template, ctx)
+        .map(String::into_bytes)
+        .map_err(|e| template_error(template, &e))
+}
+
 fn put(
     tera: &Tera,
     template: &str,
@@ -287,9 +296,6 @@ fn put(
     path: String,
     files: &mut Files,
 ) -> Result<(), RenderError> {
-    let html = tera
-        .render(template, ctx)
-        .map_err(|e| template_error(template, &e))?;
-    files.insert(path, html.into_bytes());
+    files.insert(path, render(tera, template, ctx)?);
     Ok(())
 }
