@@ -20,10 +20,10 @@ pub fn parse_timestamp(s: &str) -> Result<DateTime<Utc>, String> {
         .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f"))
         .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M"))
         .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M"));
-    if naive.is_ok() {
+    if let Ok(n) = naive {
         return Err(format!(
-            "timestamp `{s}` has no UTC offset; write it as e.g. `{}Z` (UTC) or add `+02:00`",
-            s.replace(' ', "T")
+            "timestamp `{s}` has no UTC offset; write it as e.g. `{}` (UTC) or add `+02:00`",
+            n.format("%Y-%m-%dT%H:%M:%SZ")
         ));
     }
     if NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok() {

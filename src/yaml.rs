@@ -14,23 +14,75 @@ pub fn parse<T: DeserializeOwned>(
     file: &Path,
     first_line: usize,
 ) -> Result<T, Diagnostic> {
-    serde_yaml::from_str::<T>(text).map_err(|e| to_diagnostic(&e, file, first_line))
+    serde_yaml::from_str::<T>(text).map_err(|e| to_diagnostic(&e, text, file, first_line))
 }
 
-fn to_diagnostic(e: &serde_yaml::Error, file: &Path, first_line: usize) -> Diagnostic {
-    let line = e.location().map(|l| l.line() + first_line - 1);
-    let mut msg = e.to_string();
-    // serde_yaml appends " at line L column C": we print our own file line instead.
-    if let Some(idx) = msg.rfind(" at line ") {
-        msg.truncate(idx);
+fn to_diagnostic(e: &serde_yaml::Error, text: &str, file: &Path, first_line: usize) -> Diagnostic {
+    let mut line = e.location().map(|l| l.line());
+    // libyaml's positions count from the start of the YAML block; the file line is
+    // printed instead, so drop every " at line L column C" from the text.
+    let msg = strip_positions(&e.to_string());
+    let (mut field, rest) = split_path(&msg);
+    // Errors raised by our own value types (timestamps, durations) are reported by
+    // serde_yaml at the enclosing mapping. The message quotes the bad value in
+    // backticks: find the key holding it to name the real line and field.
+    let from = line.unwrap_or(1);
+    if let Some((value_line, key)) = quoted_value(rest).and_then(|v| line_of_value(text, v, from)) {
+        line = Some(value_line);
+        field = Some(match field {
+            Some(parent) if parent != key && !parent.ends_with(&format!(".{key}")) => format!("{parent}.{key}"),
+            Some(parent) => parent,
+            None => key,
+        });
     }
-    let (field, rest) = split_path(&msg);
-    let rest = add_hint(rest);
-    let d = Diagnostic::error(file, rest).at_line(line);
+    let d = Diagnostic::error(file, add_hint(rest)).at_line(line.map(|l| l + first_line - 1));
     match field {
         Some(f) => d.field(f),
         None => d,
     }
+}
+
+/// Remove libyaml's " at line L column C" wherever it appears.
+fn strip_positions(msg: &str) -> String {
+    let mut out = String::with_capacity(msg.len());
+    let mut rest = msg;
+    while let Some(i) = rest.find(" at line ") {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i + " at line ".len()..];
+        let skip = tail
+            .find(|c: char| !(c.is_ascii_digit() || c == ' ' || "column".contains(c)))
+            .unwrap_or(tail.len());
+        rest = &tail[skip..];
+    }
+    out.push_str(rest);
+    out.trim_end().to_string()
+}
+
+/// The first backticked value of a message from our own deserializers.
+fn quoted_value(msg: &str) -> Option<&str> {
+    let serde_own = ["unknown field", "unknown variant", "invalid type", "invalid value", "missing field"];
+    if serde_own.iter().any(|p| msg.starts_with(p)) {
+        return None;
+    }
+    let start = msg.find('`')? + 1;
+    let len = msg[start..].find('`')?;
+    Some(&msg[start..start + len]).filter(|v| !v.trim().is_empty())
+}
+
+/// The 1-based line and key of the first `key: value` line at or after line `from`
+/// whose value is `value`.
+fn line_of_value(yaml: &str, value: &str, from: usize) -> Option<(usize, String)> {
+    yaml.lines().enumerate().skip(from.saturating_sub(1)).find_map(|(i, l)| {
+        let body = l.split(" #").next()?.trim_start().trim_start_matches("- ");
+        let body = body.trim_matches(|c: char| c == '{' || c == '}' || c.is_whitespace());
+        // A block line holds one `key: value`; a flow mapping several, comma-separated.
+        body.split(", ").find_map(|pair| {
+            let (key, v) = pair.split_once(':')?;
+            let v = v.trim().trim_matches(|c| c == '"' || c == '\'');
+            let key = key.trim();
+            (v == value && !key.is_empty() && !key.contains(' ')).then(|| (i + 1, key.to_string()))
+        })
+    })
 }
 
 /// serde_yaml prefixes nested errors with the path, e.g. `updates[1].status: …`.
@@ -146,6 +198,27 @@ mod tests {
             "{}",
             err.message
         );
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Timed {
+        title: String,
+        started: crate::time::Timestamp,
+    }
+
+    #[test]
+    fn value_errors_point_at_their_key() {
+        let err = parse::<Timed>("title: x\n\nstarted: yesterday\n", Path::new("a.md"), 2).unwrap_err();
+        assert_eq!(err.line, Some(4));
+        assert_eq!(err.field.as_deref(), Some("started"));
+    }
+
+    #[test]
+    fn syntax_errors_carry_only_the_file_line() {
+        let err = parse::<Meta>("title: x\nimpact: [a\n", Path::new("a.md"), 2).unwrap_err();
+        assert!(!err.message.contains("at line"), "{}", err.message);
     }
 
     #[test]

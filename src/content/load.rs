@@ -14,8 +14,14 @@ use walkdir::WalkDir;
 
 /// Load every post under `root/content/`, drafts included; report every problem found.
 ///
-/// `now` only decides warnings (e.g. future-dated incidents).
-pub fn load_posts(root: &Path, config: &Config, now: DateTime<Utc>) -> (Vec<Post>, Diagnostics) {
+/// `now` only decides warnings (e.g. future-dated incidents). Without a config (it
+/// failed to load) everything but component references is still checked, so one
+/// run reports every problem.
+pub fn load_posts(
+    root: &Path,
+    config: Option<&Config>,
+    now: DateTime<Utc>,
+) -> (Vec<Post>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let mut files = Vec::new();
     for kind in PostKind::ALL {
@@ -62,7 +68,7 @@ fn load_one(
     root: &Path,
     rel: &Path,
     kind: PostKind,
-    config: &Config,
+    config: Option<&Config>,
     now: DateTime<Utc>,
     diags: &mut Diagnostics,
 ) -> Option<Post> {

@@ -13,7 +13,7 @@ pub struct Ctx<'a> {
     pub file: &'a Path,
     pub yaml: &'a str,
     pub first_line: usize,
-    pub config: &'a Config,
+    pub config: Option<&'a Config>,
     pub now: DateTime<Utc>,
 }
 
@@ -50,8 +50,8 @@ pub fn components(ids: &[String], required: bool, ctx: &Ctx, diags: &mut Diagnos
             "list at least one component id from site.yaml".into(),
         ));
     }
-    let known: Vec<&str> = ctx
-        .config
+    let Some(config) = ctx.config else { return };
+    let known: Vec<&str> = config
         .components
         .iter()
         .map(|c| c.id.as_str())

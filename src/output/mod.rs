@@ -47,9 +47,14 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
 
 /// Replace `out` with exactly `files` (relative path → bytes); `root` is the site root.
 pub fn publish(out: &Path, root: &Path, files: &Files) -> Result<WriteStats, OutputError> {
+    // `--out .` or `--out ../x` have no usable file name as written: work on the
+    // absolute, normalised path, and keep the user's spelling for messages.
+    let shown = out;
+    let abs = normalise(out).map_err(io_err(out))?;
+    let out = abs.as_path();
     let name = out
         .file_name()
-        .ok_or_else(|| OutputError::ContainsRoot(out.to_path_buf()))?
+        .ok_or_else(|| OutputError::ContainsRoot(shown.to_path_buf()))?
         .to_string_lossy()
         .into_owned();
     let parent = out
@@ -57,7 +62,11 @@ pub fn publish(out: &Path, root: &Path, files: &Files) -> Result<WriteStats, Out
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     fs::create_dir_all(parent).map_err(io_err(parent))?;
-    check_safe(out, root)?;
+    check_safe(out, root).map_err(|e| match e {
+        OutputError::ContainsRoot(_) => OutputError::ContainsRoot(shown.to_path_buf()),
+        OutputError::NotOurs(_) => OutputError::NotOurs(shown.to_path_buf()),
+        other => other,
+    })?;
     clear_leftovers(parent, &name)?;
     let staging = parent.join(format!(".{name}.lantern-staging-{}", std::process::id()));
     let result = fill(&staging, out, files).and_then(|stats| {
@@ -69,6 +78,22 @@ pub fn publish(out: &Path, root: &Path, files: &Files) -> Result<WriteStats, Out
         let _ = fs::remove_dir_all(&staging);
     }
     result
+}
+
+/// Absolute path with `.` and `..` resolved lexically (the folder may not exist yet).
+fn normalise(p: &Path) -> io::Result<PathBuf> {
+    let abs = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir()?.join(p) };
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    Ok(out)
 }
 
 fn check_safe(out: &Path, root: &Path) -> Result<(), OutputError> {

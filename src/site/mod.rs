@@ -55,7 +55,14 @@ pub struct ComponentState {
 
 /// Load config and posts, validate, and derive the model. Writes nothing.
 pub fn load(opts: &LoadOptions) -> Result<(Site, Diagnostics), InvalidSite> {
-    let mut config = config::load(&opts.root).map_err(InvalidSite)?;
+    let mut config = match config::load(&opts.root) {
+        Ok(c) => c,
+        Err(mut diags) => {
+            // Still check the posts: one run should show the operator every problem.
+            diags.extend(content::load_posts(&opts.root, None, opts.now).1);
+            return Err(InvalidSite(diags));
+        }
+    };
     let mut diags = Diagnostics::default();
     if let Some(url) = &opts.base_url {
         if let Err(m) = config.set_base_url(url) {
@@ -66,7 +73,7 @@ pub fn load(opts: &LoadOptions) -> Result<(Site, Diagnostics), InvalidSite> {
             return Err(InvalidSite(diags));
         }
     }
-    let (posts, post_diags) = content::load_posts(&opts.root, &config, opts.now);
+    let (posts, post_diags) = content::load_posts(&opts.root, Some(&config), opts.now);
     diags.extend(post_diags);
     let (feed, grid, feed_diags) = health::read_feed(&opts.root, &config, opts.now);
     diags.extend(feed_diags);

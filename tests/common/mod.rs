@@ -1,0 +1,290 @@
+//! Helpers shared by the integration tests: throwaway sites, running the real
+//! `lantern` binary, and reading what it wrote.
+
+// Each test crate uses a different subset of these helpers.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::SystemTime;
+use tempfile::TempDir;
+
+/// `SOURCE_DATE_EPOCH` of every run unless a test picks another: 2026-12-03T12:00:00Z,
+/// after every post of the example site except the upcoming maintenance.
+pub const EPOCH: i64 = 1_796_299_200;
+
+/// The repository root (where `content/` and `tests/fixtures/` live).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// What one run of the binary did.
+#[derive(Debug)]
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Exit status 0.
+    pub fn success(&self) -> bool {
+        self.code == Some(0)
+    }
+
+    /// Panic with the full output unless the run succeeded.
+    pub fn assert_ok(&self) -> &Self {
+        assert!(self.success(), "lantern failed:\n{self}");
+        self
+    }
+
+    /// Panic unless the run failed with a non-zero exit code (not a crash by signal).
+    pub fn assert_failed(&self) -> &Self {
+        assert!(
+            matches!(self.code, Some(c) if c != 0),
+            "lantern should have failed:\n{self}"
+        );
+        assert!(
+            !self.stderr.contains("panicked"),
+            "lantern panicked instead of reporting an error:\n{self}"
+        );
+        self
+    }
+
+    /// Panic unless stderr contains every fragment.
+    pub fn assert_stderr_has(&self, fragments: &[&str]) -> &Self {
+        for f in fragments {
+            assert!(
+                self.stderr.contains(f),
+                "stderr lacks {f:?}:\n{}",
+                self.stderr
+            );
+        }
+        self
+    }
+}
+
+impl std::fmt::Display for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit: {:?}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// Run `lantern` with `args` in `cwd`, with `SOURCE_DATE_EPOCH=epoch`.
+pub fn run_at<I, S>(cwd: &Path, epoch: i64, args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let out = Command::new(env!("CARGO_BIN_EXE_lantern"))
+        .args(args)
+        .current_dir(cwd)
+        .env("SOURCE_DATE_EPOCH", epoch.to_string())
+        .output()
+        .expect("run the lantern binary");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A site in a temporary folder: `<tmp>/site` is the root, `<tmp>` has room for
+/// other output folders beside it.
+pub struct Site {
+    tmp: TempDir,
+    pub root: PathBuf,
+}
+
+impl Site {
+    /// An empty temporary folder; the root `<tmp>/site` does not exist yet.
+    pub fn empty() -> Site {
+        let tmp = tempfile::tempdir().expect("create a temp dir");
+        let root = tmp.path().join("site");
+        Site { tmp, root }
+    }
+
+    /// A copy of `tests/fixtures/<name>/`.
+    pub fn fixture(name: &str) -> Site {
+        let site = Site::empty();
+        copy_dir(&repo().join("tests/fixtures").join(name), &site.root);
+        site
+    }
+
+    /// A copy of the repository's example site (`content/`).
+    pub fn example() -> Site {
+        let site = Site::empty();
+        copy_dir(&repo().join("content"), &site.root.join("content"));
+        site
+    }
+
+    /// The temporary folder holding the root.
+    pub fn tmp(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    /// A path under the root.
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    /// The default output folder.
+    pub fn public(&self) -> PathBuf {
+        self.path("public")
+    }
+
+    /// Write (or overwrite) a file under the root, creating folders.
+    pub fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) {
+        let p = self.path(rel);
+        fs::create_dir_all(p.parent().expect("has a parent")).expect("create dirs");
+        fs::write(&p, bytes).expect("write a site file");
+    }
+
+    /// Read a file under the root as text.
+    pub fn read(&self, rel: &str) -> String {
+        read_text(&self.path(rel))
+    }
+
+    /// Run `lantern` in the temp folder at the default epoch.
+    pub fn lantern<I, S>(&self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        run_at(self.tmp(), EPOCH, args)
+    }
+
+    /// `lantern build --root <root> <extra…>` at the default epoch.
+    pub fn build(&self, extra: &[&str]) -> Run {
+        let mut args = vec![
+            OsStr::new("build"),
+            OsStr::new("--root"),
+            self.root.as_os_str(),
+        ];
+        args.extend(extra.iter().map(OsStr::new));
+        self.lantern(args)
+    }
+
+    /// `lantern build --root <root> --out <out>` at the default epoch.
+    pub fn build_into(&self, out: &Path) -> Run {
+        self.lantern([
+            OsStr::new("build"),
+            OsStr::new("--root"),
+            self.root.as_os_str(),
+            OsStr::new("--out"),
+            out.as_os_str(),
+        ])
+    }
+}
+
+/// Copy a folder tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("create the copy's folder");
+    for entry in fs::read_dir(from).expect("read a folder to copy") {
+        let entry = entry.expect("folder entry");
+        let dest = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &dest);
+        } else {
+            fs::copy(entry.path(), &dest).expect("copy a file");
+        }
+    }
+}
+
+/// Every file under `dir` (hidden ones too), by `/`-separated relative path.
+pub fn files(dir: &Path) -> Vec<String> {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
+        for entry in fs::read_dir(dir).expect("read an output folder") {
+            let entry = entry.expect("folder entry");
+            let path = entry.path();
+            if entry.file_type().expect("file type").is_dir() {
+                walk(base, &path, out);
+            } else {
+                let rel = path.strip_prefix(base).expect("under base");
+                let parts: Vec<_> = rel.iter().map(|p| p.to_string_lossy()).collect();
+                out.push(parts.join("/"));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// Every file under `dir` with its bytes: compare two of these for byte-for-byte equality.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    files(dir)
+        .into_iter()
+        .map(|rel| {
+            let bytes = fs::read(dir.join(&rel)).expect("read an output file");
+            (rel, bytes)
+        })
+        .collect()
+}
+
+/// Every file under `dir` with its modification time.
+pub fn mtimes(dir: &Path) -> BTreeMap<String, SystemTime> {
+    files(dir)
+        .into_iter()
+        .map(|rel| {
+            let t = fs::metadata(dir.join(&rel))
+                .and_then(|m| m.modified())
+                .expect("read an mtime");
+            (rel, t)
+        })
+        .collect()
+}
+
+/// Every `.html` file under `dir` with its text.
+pub fn html_pages(dir: &Path) -> Vec<(String, String)> {
+    files(dir)
+        .into_iter()
+        .filter(|rel| rel.ends_with(".html"))
+        .map(|rel| {
+            let text = read_text(&dir.join(&rel));
+            (rel, text)
+        })
+        .collect()
+}
+
+/// A file's text; panics naming the file when it is missing.
+pub fn read_text(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// True when the file exists and contains `needle` (Zola's `file_contains!`).
+pub fn file_contains(path: &Path, needle: &str) -> bool {
+    fs::read_to_string(path).is_ok_and(|t| t.contains(needle))
+}
+
+/// Panic unless the file exists and contains `needle`.
+pub fn assert_file_contains(path: &Path, needle: &str) {
+    assert!(
+        file_contains(path, needle),
+        "{} does not contain {needle:?}",
+        path.display()
+    );
+}
+
+/// The value of a top-level `key: value` line in a post's front matter, unquoted.
+pub fn front_matter_value(text: &str, key: &str) -> String {
+    let prefix = format!("{key}:");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with(&prefix))
+        .unwrap_or_else(|| panic!("no `{key}:` line in:\n{text}"));
+    line[prefix.len()..].trim().trim_matches('"').to_string()
+}
+
+/// Build a post file from front matter lines: line `i` of `yaml` is file line `i + 2`.
+pub fn post(yaml: &[&str]) -> String {
+    format!("---\n{}\n---\nBody text.\n", yaml.join("\n"))
+}
