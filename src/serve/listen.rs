@@ -1,0 +1,78 @@
+//! Choosing the address: test-bind the port ourselves so a busy port is a clear error
+//! (or, for the default port, a reason to try the next one) before the server starts.
+
+use std::io;
+use std::net::{IpAddr, SocketAddr, TcpListener};
+
+/// Port tried first when `--port` is not given.
+pub const DEFAULT_PORT: u16 = 4000;
+
+/// How many ports after the default are tried when it is taken.
+const FALLBACK_TRIES: u16 = 20;
+
+/// Why no listening socket could be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum ListenError {
+    #[error("{addr} is already in use; pick another port with --port")]
+    Busy { addr: SocketAddr },
+    #[error("ports {first} to {last} on {ip} are all in use; pick a port with --port")]
+    NoFreePort { ip: IpAddr, first: u16, last: u16 },
+    #[error("cannot listen on {addr}")]
+    Bind { addr: SocketAddr, source: io::Error },
+}
+
+/// Listen on `ip:port`; without a port, on the first free one from [`DEFAULT_PORT`].
+pub fn bind(ip: IpAddr, port: Option<u16>) -> Result<TcpListener, ListenError> {
+    match port {
+        Some(port) => bind_one(ip, port)?.ok_or(ListenError::Busy {
+            addr: SocketAddr::new(ip, port),
+        }),
+        None => bind_first_free(ip, DEFAULT_PORT, FALLBACK_TRIES),
+    }
+}
+
+/// The first port from `first` on (at most `tries` of them) that is free.
+fn bind_first_free(ip: IpAddr, first: u16, tries: u16) -> Result<TcpListener, ListenError> {
+    let last = first.saturating_add(tries.saturating_sub(1));
+    for port in first..=last {
+        if let Some(listener) = bind_one(ip, port)? {
+            return Ok(listener);
+        }
+    }
+    Err(ListenError::NoFreePort { ip, first, last })
+}
+
+/// `Ok(None)` when the port is taken; any other failure is an error.
+fn bind_one(ip: IpAddr, port: u16) -> Result<Option<TcpListener>, ListenError> {
+    let addr = SocketAddr::new(ip, port);
+    match TcpListener::bind(addr) {
+        Ok(l) => Ok(Some(l)),
+        Err(e) if e.kind() == io::ErrorKind::AddrInUse => Ok(None),
+        Err(source) => Err(ListenError::Bind { addr, source }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::Ipv4Addr;
+
+    const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+
+    #[test]
+    fn explicit_busy_port_is_an_error_and_default_moves_on() {
+        let taken = TcpListener::bind((LOOPBACK, 0)).unwrap();
+        let port = taken.local_addr().unwrap().port();
+        let err = bind(LOOPBACK, Some(port)).unwrap_err();
+        assert!(matches!(err, ListenError::Busy { .. }), "{err}");
+        assert!(err.to_string().contains("already in use"), "{err}");
+
+        // The next ports may be taken by something else on a busy machine; any later one will do.
+        match bind_first_free(LOOPBACK, port, 10) {
+            Ok(l) => assert!(l.local_addr().unwrap().port() > port),
+            Err(e) => assert!(matches!(e, ListenError::NoFreePort { .. }), "{e}"),
+        }
+        let err = bind_first_free(LOOPBACK, port, 1).unwrap_err();
+        assert!(matches!(err, ListenError::NoFreePort { .. }), "{err}");
+    }
+}
