@@ -2,13 +2,17 @@
 
 use pulldown_cmark::{Options, Parser, html};
 
+/// The Markdown extensions every post and update is written with.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+}
+
 /// Render Markdown (tables, footnotes, strikethrough, task lists) to HTML.
 pub fn to_html(md: &str) -> String {
-    let mut opts = Options::empty();
-    opts.insert(Options::ENABLE_TABLES);
-    opts.insert(Options::ENABLE_FOOTNOTES);
-    opts.insert(Options::ENABLE_STRIKETHROUGH);
-    opts.insert(Options::ENABLE_TASKLISTS);
+    let opts = options();
     let mut out = String::with_capacity(md.len() * 3 / 2);
     html::push_html(&mut out, Parser::new_ext(md, opts));
     out

@@ -1,7 +1,11 @@
 //! Rendering: the site model in, every output file's bytes out. Never reads files.
 
 pub mod api;
+pub mod badges;
 pub mod bars;
+pub mod discovery;
+pub mod feeds;
+pub mod ics;
 pub mod markdown;
 mod pages;
 pub mod time;
@@ -58,6 +62,13 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Files, RenderError> {
     let mut files = Files::new();
     pages::render_all(site, &tera, &mut files)?;
     api::uptime::render(site, &mut files);
+    api::statuspage::render(site, &mut files);
+    feeds::render(site, &mut files);
+    ics::render(site, &mut files);
+    badges::render(site, &mut files);
+    // After every page (the sitemap lists them) and before the theme's statics, so a
+    // theme's own favicon.svg or robots.txt wins.
+    discovery::render(site, &mut files);
     for (name, bytes) in &theme.statics {
         files.insert(name.clone(), bytes.clone());
     }

@@ -21,6 +21,8 @@ pub struct SiteView<'a> {
     pub page_stale_after_secs: u64,
     pub overall: OverallView,
     pub preview: bool,
+    /// Absolute URLs of the feeds and the maintenance calendar.
+    pub feeds: super::feeds::FeedLinks,
 }
 
 /// The banner.
@@ -121,6 +123,7 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
             status: site.overall.worst.as_str(),
         },
         preview: site.include_drafts,
+        feeds: super::feeds::links(c),
     }
 }
 

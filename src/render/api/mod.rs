@@ -1,3 +1,4 @@
 //! Machine-readable outputs under `api/`.
 
+pub mod statuspage;
 pub mod uptime;

@@ -1,0 +1,224 @@
+//! Incident and scheduled-maintenance objects (Statuspage models both as incidents).
+
+use super::Ctx;
+use super::components::Component;
+use super::stable_id;
+use crate::content::{Detail, Incident as Inc, IncidentStatus, Maintenance, Post};
+use crate::render::feeds::entries::{post_url, update_keys};
+use crate::render::views::{incident_status, maintenance_status};
+use crate::time::iso;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// A Statuspage incident; maintenance adds `scheduled_for` and `scheduled_until`.
+#[derive(Debug, Serialize)]
+pub struct Incident<'a> {
+    pub id: String,
+    pub name: &'a str,
+    pub status: &'static str,
+    pub created_at: String,
+    pub updated_at: String,
+    pub monitoring_at: Option<String>,
+    pub resolved_at: Option<String>,
+    pub impact: &'static str,
+    pub shortlink: String,
+    pub started_at: String,
+    pub page_id: &'a str,
+    pub incident_updates: Vec<IncidentUpdate<'a>>,
+    pub components: Vec<Component<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheduled_for: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheduled_until: Option<String>,
+}
+
+/// One update of an incident, newest first as Statuspage lists them.
+#[derive(Debug, Serialize)]
+pub struct IncidentUpdate<'a> {
+    pub id: String,
+    pub status: &'static str,
+    /// The update text as written (Markdown).
+    pub body: &'a str,
+    pub incident_id: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub display_at: String,
+    /// Always `null`: Lantern does not record per-update component changes, and
+    /// Statuspage allows null here.
+    pub affected_components: (),
+    pub deliver_notifications: bool,
+}
+
+/// The object for the incident or maintenance post at index `i`; `None` for news.
+pub fn incident<'a>(ctx: &Ctx<'a>, i: usize) -> Option<Incident<'a>> {
+    let p = ctx.site.posts.get(i)?;
+    match &p.detail {
+        Detail::Incident(inc) => {
+            let open = ctx.site.open_incidents.contains(&i);
+            Some(from_incident(ctx, p, inc, open))
+        }
+        Detail::Maintenance(m) => Some(from_maintenance(ctx, p, m)),
+        Detail::News(_) => None,
+    }
+}
+
+fn from_incident<'a>(ctx: &Ctx<'a>, p: &'a Post, inc: &'a Inc, open: bool) -> Incident<'a> {
+    let now = ctx.site.now;
+    let id = stable_id("incident", &p.slug);
+    let words = |s: IncidentStatus| incident_status(s).0;
+    let keys = update_keys(
+        inc.updates
+            .iter()
+            .map(|u| (u.at, words(u.status), u.written)),
+    );
+    let updates = inc
+        .updates
+        .iter()
+        .zip(keys)
+        .map(|(u, key)| {
+            let uid = format!("incident/{}/{key}", p.slug);
+            update(&id, &uid, u.at, words(u.status), &u.text)
+        })
+        .collect();
+    // A resolved time still in the future has not happened yet.
+    let resolved = inc.resolved.filter(|&r| r <= now);
+    let monitoring = inc
+        .updates
+        .iter()
+        .filter(|u| u.status == IncidentStatus::Monitoring)
+        .map(|u| u.at)
+        .min();
+    Incident {
+        name: &p.title,
+        status: status(inc, open),
+        created_at: iso(created(inc.started, inc.updates.iter().map(|u| u.at))),
+        updated_at: iso(changed(
+            inc.started,
+            inc.updates.iter().map(|u| u.at),
+            resolved,
+        )),
+        monitoring_at: monitoring.map(iso),
+        resolved_at: resolved.map(iso),
+        impact: inc.impact.as_str(),
+        shortlink: post_url(ctx.site, p),
+        started_at: iso(inc.started),
+        page_id: ctx.page_id,
+        incident_updates: updates,
+        components: affected(ctx, p),
+        scheduled_for: None,
+        scheduled_until: None,
+        id,
+    }
+}
+
+fn from_maintenance<'a>(ctx: &Ctx<'a>, p: &'a Post, m: &'a Maintenance) -> Incident<'a> {
+    let now = ctx.site.now;
+    let id = stable_id("maintenance", &p.slug);
+    let words = |s| maintenance_status(s).0;
+    let keys = update_keys(m.updates.iter().map(|u| (u.at, words(u.status), u.written)));
+    let updates = m
+        .updates
+        .iter()
+        .zip(keys)
+        .map(|(u, key)| {
+            let uid = format!("maintenance/{}/{key}", p.slug);
+            update(&id, &uid, u.at, words(u.status), &u.text)
+        })
+        .collect();
+    let status = m.status(now);
+    // Finished: when an update said so, else at the end of the window.
+    let completed = (status == crate::content::MaintenanceStatus::Completed).then(|| {
+        m.updates
+            .iter()
+            .filter(|u| u.status == crate::content::MaintenanceStatus::Completed)
+            .map(|u| u.at)
+            .min()
+            .unwrap_or(m.end)
+    });
+    Incident {
+        name: &p.title,
+        status: words(status),
+        created_at: iso(created(m.start, m.updates.iter().map(|u| u.at))),
+        updated_at: iso(changed(m.start, m.updates.iter().map(|u| u.at), None)),
+        monitoring_at: None,
+        resolved_at: completed.map(iso),
+        // Statuspage marks every scheduled maintenance with this impact.
+        impact: "maintenance",
+        shortlink: post_url(ctx.site, p),
+        started_at: iso(m.start),
+        page_id: ctx.page_id,
+        incident_updates: updates,
+        components: affected(ctx, p),
+        scheduled_for: Some(iso(m.start)),
+        scheduled_until: Some(iso(m.end)),
+        id,
+    }
+}
+
+/// The status clients see: the latest update's, kept consistent with whether the
+/// incident is open, because clients decide "still going on" from this word alone.
+fn status(inc: &Inc, open: bool) -> &'static str {
+    let latest = inc.status();
+    let closed_word = matches!(
+        latest,
+        IncidentStatus::Resolved | IncidentStatus::Postmortem
+    );
+    match (open, closed_word) {
+        // Resolved in the file but the last update was not: it is over all the same.
+        (false, false) if inc.resolved.is_some() => "resolved",
+        // Says resolved, but its resolved time is still to come.
+        (true, true) => "monitoring",
+        _ => incident_status(latest).0,
+    }
+}
+
+/// An update object; `key` (`<kind>/<slug>/<update key>`) identifies it for good.
+fn update<'a>(
+    incident_id: &str,
+    key: &str,
+    at: DateTime<Utc>,
+    status: &'static str,
+    text: &'a str,
+) -> IncidentUpdate<'a> {
+    IncidentUpdate {
+        id: stable_id("update", key),
+        status,
+        body: text,
+        incident_id: incident_id.to_string(),
+        created_at: iso(at),
+        updated_at: iso(at),
+        display_at: iso(at),
+        affected_components: (),
+        deliver_notifications: true,
+    }
+}
+
+/// The earliest of the post's own date and its first update.
+fn created(date: DateTime<Utc>, ats: impl Iterator<Item = DateTime<Utc>>) -> DateTime<Utc> {
+    ats.fold(date, DateTime::min)
+}
+
+/// The latest update or resolution; the creation time when there is neither.
+fn changed(
+    date: DateTime<Utc>,
+    ats: impl Iterator<Item = DateTime<Utc>> + Clone,
+    resolved: Option<DateTime<Utc>>,
+) -> DateTime<Utc> {
+    ats.clone()
+        .chain(resolved)
+        .max()
+        .unwrap_or_else(|| created(date, ats))
+}
+
+/// The post's components as component objects (their status now).
+fn affected<'a>(ctx: &Ctx<'a>, p: &Post) -> Vec<Component<'a>> {
+    p.components
+        .iter()
+        .filter_map(|id| {
+            ctx.components
+                .iter()
+                .find(|c| c.lantern_id == Some(id.as_str()))
+        })
+        .cloned()
+        .collect()
+}

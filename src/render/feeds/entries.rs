@@ -1,0 +1,284 @@
+//! The one list of feed entries every feed format is written from.
+//!
+//! Each incident or maintenance update is its own entry, so a later "Resolved" reaches
+//! feed readers as a new item instead of a silent edit of an old one. News posts and
+//! maintenance without updates are one entry each.
+//!
+//! Entry ids are tag URIs (RFC 4151) built only from what never changes once written:
+//! the site's host and path, the post's kind and slug, and the update's time and status,
+//! e.g. `tag:status.example.com,2026:incidents/db-outage/2026-11-20T06:50:00Z/resolved`.
+//! Appending an update therefore adds an id and leaves every earlier id as it was.
+
+use crate::content::{Detail, Post, PostKind, Update};
+use crate::render::time;
+use crate::render::views::{incident_status, maintenance_status};
+use crate::site::Site;
+use chrono::{DateTime, Utc};
+use pulldown_cmark::{CowStr, Event, Parser, Tag, html};
+use std::fmt::Write;
+
+/// The year in every tag URI. Fixed for good: changing it would change every id.
+const TAG_YEAR: &str = "2026";
+
+/// One feed entry.
+#[derive(Debug, Clone)]
+pub struct Entry<'a> {
+    pub post: &'a Post,
+    /// Never changes across builds (see the module docs).
+    pub id: String,
+    pub title: String,
+    /// Absolute URL: the post page, with `#update-<iso>` pointing at the update.
+    pub url: String,
+    /// When this entry happened: the update's time, the news date, or the window start.
+    pub at: DateTime<Utc>,
+    /// Kind and, for updates, status word: feed categories.
+    pub tags: Vec<&'static str>,
+    /// Full HTML content with absolute links.
+    pub html: String,
+}
+
+/// Every entry of the site, newest first (ties broken by kind, slug and id).
+pub fn all(site: &Site) -> Vec<Entry<'_>> {
+    let mut out = Vec::new();
+    for p in &site.posts {
+        match &p.detail {
+            Detail::Incident(inc) => {
+                let words = |u: &Update<_>| incident_status(u.status);
+                push_updates(site, p, &inc.updates, words, &mut out);
+            }
+            Detail::Maintenance(m) if !m.updates.is_empty() => {
+                let words = |u: &Update<_>| maintenance_status(u.status);
+                push_updates(site, p, &m.updates, words, &mut out);
+            }
+            Detail::Maintenance(m) => {
+                let mut html = status_line(p, "Scheduled");
+                html.push_str(&window_line(site, m.start, m.end));
+                html.push_str(&markdown(&p.body, &post_url(site, p)));
+                out.push(Entry {
+                    post: p,
+                    id: tag(site, &format!("{}/{}", p.kind.dir(), p.slug)),
+                    title: format!("{} — Scheduled maintenance", p.title),
+                    url: post_url(site, p),
+                    // No publication time is known; the window start is at least stable.
+                    at: m.start,
+                    tags: vec![p.kind.name()],
+                    html,
+                });
+            }
+            Detail::News(n) => out.push(Entry {
+                post: p,
+                id: tag(site, &format!("{}/{}", p.kind.dir(), p.slug)),
+                title: p.title.clone(),
+                url: post_url(site, p),
+                at: n.date,
+                tags: vec![p.kind.name()],
+                html: markdown(&p.body, &post_url(site, p)),
+            }),
+        }
+    }
+    out.sort_by(|a, b| {
+        b.at.cmp(&a.at)
+            .then_with(|| a.post.kind.cmp(&b.post.kind))
+            .then_with(|| a.post.slug.cmp(&b.post.slug))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    out
+}
+
+/// One entry per update of an incident or maintenance.
+fn push_updates<'a, S>(
+    site: &Site,
+    p: &'a Post,
+    updates: &[Update<S>],
+    words: impl Fn(&Update<S>) -> (&'static str, &'static str),
+    out: &mut Vec<Entry<'a>>,
+) {
+    let page = post_url(site, p);
+    let keys = update_keys(updates.iter().map(|u| (u.at, words(u).0, u.written)));
+    for (u, key) in updates.iter().zip(keys) {
+        let (word, label) = words(u);
+        let mut html = status_line(p, label);
+        if let Detail::Maintenance(m) = &p.detail {
+            html.push_str(&window_line(site, m.start, m.end));
+        }
+        html.push_str(&markdown(&u.text, &page));
+        html.push_str(&affects_line(site, p));
+        out.push(Entry {
+            post: p,
+            id: tag(site, &format!("{}/{}/{key}", p.kind.dir(), p.slug)),
+            title: format!("{} — {label}", p.title),
+            url: format!("{page}#{}", update_anchor(u.at)),
+            at: u.at,
+            tags: vec![p.kind.name(), word],
+            html,
+        });
+    }
+}
+
+/// The stable key of each update (same order as given): `<iso time>/<status>`, with
+/// `/2`, `/3`… for repeats of the same time and status, numbered in file order so that
+/// appending an update never renumbers an earlier one.
+pub fn update_keys(
+    updates: impl Iterator<Item = (DateTime<Utc>, &'static str, usize)> + Clone,
+) -> Vec<String> {
+    updates
+        .clone()
+        .map(|(at, word, written)| {
+            let earlier = updates
+                .clone()
+                .filter(|&(a, w, n)| a == at && w == word && n < written)
+                .count();
+            let base = format!("{}/{word}", crate::time::iso(at));
+            if earlier == 0 {
+                base
+            } else {
+                format!("{base}/{}", earlier + 1)
+            }
+        })
+        .collect()
+}
+
+/// The HTML id of an update on its post page (`post.html` writes the same).
+pub fn update_anchor(at: DateTime<Utc>) -> String {
+    format!("update-{}", crate::time::iso(at))
+}
+
+/// A tag URI for `specific`, unique to this site even when several share a host.
+fn tag(site: &Site, specific: &str) -> String {
+    let url = &site.config.base_url;
+    let host = url.host_str().unwrap_or("localhost");
+    let path = url.path().trim_start_matches('/');
+    format!("tag:{host},{TAG_YEAR}:{path}{specific}")
+}
+
+/// Absolute URL of a post's page.
+pub fn post_url(site: &Site, p: &Post) -> String {
+    format!("{}{}", site.config.base_url, p.path())
+}
+
+/// "Incident: <title> — <status>", so an entry read alone says what it is about.
+fn status_line(p: &Post, label: &str) -> String {
+    let kind = match p.kind {
+        PostKind::Incident => "Incident",
+        PostKind::Maintenance => "Maintenance",
+        PostKind::News => "News",
+    };
+    format!(
+        "<p><strong>{kind}: {} — {}</strong></p>\n",
+        super::escape_xml(&p.title),
+        super::escape_xml(label)
+    )
+}
+
+fn window_line(site: &Site, start: DateTime<Utc>, end: DateTime<Utc>) -> String {
+    let tz = site.config.timezone;
+    format!(
+        "<p>Window: {} – {}</p>\n",
+        time::view(start, tz).display,
+        time::view(end, tz).display
+    )
+}
+
+fn affects_line(site: &Site, p: &Post) -> String {
+    let names: Vec<String> = p
+        .components
+        .iter()
+        .filter_map(|id| site.config.component(id))
+        .map(|c| super::escape_xml(&c.name))
+        .collect();
+    let mut s = String::new();
+    if !names.is_empty() {
+        let _ = writeln!(s, "<p>Affects: {}</p>", names.join(", "));
+    }
+    s
+}
+
+/// Markdown to HTML with every link and image made absolute against `page`, because
+/// feed readers show content away from the site and ignore relative URLs.
+///
+/// Uses the same extensions as `render::markdown::to_html`. Links inside raw HTML
+/// blocks are left as written.
+pub fn markdown(md: &str, page: &str) -> String {
+    let opts = crate::render::markdown::options();
+    let base = url::Url::parse(page).ok();
+    let absolute = |dest: CowStr<'_>| -> CowStr<'static> {
+        match base.as_ref().and_then(|b| b.join(&dest).ok()) {
+            Some(u) => CowStr::from(u.to_string()),
+            None => CowStr::from(dest.into_string()),
+        }
+    };
+    let events = Parser::new_ext(md, opts).map(|ev| match ev {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: absolute(dest_url),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: absolute(dest_url),
+            title,
+            id,
+        }),
+        other => other,
+    });
+    let mut out = String::with_capacity(md.len() * 3 / 2);
+    html::push_html(&mut out, events);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn links_become_absolute() {
+        let html = markdown(
+            "[a](../../news/x/) [b](https://o.example/) ![c](img.png) [d](#top)",
+            "https://s.example/status/incidents/y/",
+        );
+        assert!(
+            html.contains("href=\"https://s.example/status/news/x/\""),
+            "{html}"
+        );
+        assert!(html.contains("href=\"https://o.example/\""), "{html}");
+        assert!(
+            html.contains("src=\"https://s.example/status/incidents/y/img.png\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("href=\"https://s.example/status/incidents/y/#top\""),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn repeated_updates_get_distinct_keys_in_file_order() {
+        let t = Utc.with_ymd_and_hms(2026, 11, 20, 6, 50, 0).unwrap();
+        let u = [
+            (t, "identified", 3),
+            (t, "identified", 1),
+            (t, "resolved", 2),
+        ];
+        let keys = update_keys(u.iter().copied());
+        assert_eq!(
+            keys,
+            [
+                "2026-11-20T06:50:00Z/identified/2",
+                "2026-11-20T06:50:00Z/identified",
+                "2026-11-20T06:50:00Z/resolved",
+            ]
+        );
+    }
+}
