@@ -30,10 +30,25 @@ fn to_diagnostic(e: &serde_yaml::Error, text: &str, file: &Path, first_line: usi
     if let Some((value_line, key)) = quoted_value(rest).and_then(|v| line_of_value(text, v, from)) {
         line = Some(value_line);
         field = Some(match field {
-            Some(parent) if parent != key && !parent.ends_with(&format!(".{key}")) => format!("{parent}.{key}"),
+            Some(parent) if parent != key && !parent.ends_with(&format!(".{key}")) => {
+                format!("{parent}.{key}")
+            }
             Some(parent) => parent,
             None => key,
         });
+    }
+    // A repeated key is reported at the mapping; point at the repeat instead.
+    if let Some(key) = rest
+        .strip_prefix("duplicate field `")
+        .and_then(|r| r.split('`').next())
+    {
+        line = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| is_key_line(l, key))
+            .nth(1)
+            .map(|(i, _)| i + 1)
+            .or(line);
     }
     let d = Diagnostic::error(file, add_hint(rest)).at_line(line.map(|l| l + first_line - 1));
     match field {
@@ -60,7 +75,13 @@ fn strip_positions(msg: &str) -> String {
 
 /// The first backticked value of a message from our own deserializers.
 fn quoted_value(msg: &str) -> Option<&str> {
-    let serde_own = ["unknown field", "unknown variant", "invalid type", "invalid value", "missing field"];
+    let serde_own = [
+        "unknown field",
+        "unknown variant",
+        "invalid type",
+        "invalid value",
+        "missing field",
+    ];
     if serde_own.iter().any(|p| msg.starts_with(p)) {
         return None;
     }
@@ -72,17 +93,21 @@ fn quoted_value(msg: &str) -> Option<&str> {
 /// The 1-based line and key of the first `key: value` line at or after line `from`
 /// whose value is `value`.
 fn line_of_value(yaml: &str, value: &str, from: usize) -> Option<(usize, String)> {
-    yaml.lines().enumerate().skip(from.saturating_sub(1)).find_map(|(i, l)| {
-        let body = l.split(" #").next()?.trim_start().trim_start_matches("- ");
-        let body = body.trim_matches(|c: char| c == '{' || c == '}' || c.is_whitespace());
-        // A block line holds one `key: value`; a flow mapping several, comma-separated.
-        body.split(", ").find_map(|pair| {
-            let (key, v) = pair.split_once(':')?;
-            let v = v.trim().trim_matches(|c| c == '"' || c == '\'');
-            let key = key.trim();
-            (v == value && !key.is_empty() && !key.contains(' ')).then(|| (i + 1, key.to_string()))
+    yaml.lines()
+        .enumerate()
+        .skip(from.saturating_sub(1))
+        .find_map(|(i, l)| {
+            let body = l.split(" #").next()?.trim_start().trim_start_matches("- ");
+            let body = body.trim_matches(|c: char| c == '{' || c == '}' || c.is_whitespace());
+            // A block line holds one `key: value`; a flow mapping several, comma-separated.
+            body.split(", ").find_map(|pair| {
+                let (key, v) = pair.split_once(':')?;
+                let v = v.trim().trim_matches(|c| c == '"' || c == '\'');
+                let key = key.trim();
+                (v == value && !key.is_empty() && !key.contains(' '))
+                    .then(|| (i + 1, key.to_string()))
+            })
         })
-    })
 }
 
 /// serde_yaml prefixes nested errors with the path, e.g. `updates[1].status: …`.
@@ -210,7 +235,8 @@ mod tests {
 
     #[test]
     fn value_errors_point_at_their_key() {
-        let err = parse::<Timed>("title: x\n\nstarted: yesterday\n", Path::new("a.md"), 2).unwrap_err();
+        let err =
+            parse::<Timed>("title: x\n\nstarted: yesterday\n", Path::new("a.md"), 2).unwrap_err();
         assert_eq!(err.line, Some(4));
         assert_eq!(err.field.as_deref(), Some("started"));
     }

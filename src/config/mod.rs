@@ -154,6 +154,16 @@ fn validate(raw: RawConfig, text: &str, rel: &Path, diags: &mut Diagnostics) -> 
                 .at_line(line)
                 .field(field),
             );
+        } else if c.id == "status" || c.id.ends_with("-uptime") {
+            // These would share a file name with the page badge or an uptime badge.
+            diags.push(
+                Diagnostic::error(
+                    rel,
+                    format!("component id `{}` is reserved (badges/status.svg and badges/<id>-uptime.svg); pick another", c.id),
+                )
+                .at_line(line)
+                .field(field),
+            );
         } else if components.iter().any(|o: &Component| o.id == c.id) {
             diags.push(
                 Diagnostic::error(rel, format!("component id `{}` is used twice", c.id))

@@ -197,7 +197,7 @@ mod tests {
             &Inputs {
                 coverage: vec![&cov],
                 slots: vec![&s.slots],
-                maintenance: vec![base..base + 60],
+                maintenance: std::iter::once(base..base + 60).collect(),
                 ..Inputs::default()
             },
         );

@@ -122,10 +122,14 @@ struct Ingest<'g> {
     degraded_ms: u64,
 }
 
+/// A result placed on the grid: check index, slot (`None`: before the grid), time,
+/// state, latency.
+type Placed = (u32, Option<usize>, i64, State, Option<u32>);
+
 /// What one parallel task found in its chunk, merged in file order afterwards.
 #[derive(Default)]
 struct ChunkOut<'a> {
-    placed: Vec<(u32, Option<usize>, i64, State, Option<u32>)>,
+    placed: Vec<Placed>,
     latest: Vec<Option<Record<'a>>>,
     unknown: HashMap<Cow<'a, str>, u64>,
     future: u64,
@@ -214,7 +218,7 @@ impl Ingest<'_> {
             let chunks = split_chunks(&pending[..cut], line_no);
             let outs: Vec<ChunkOut> = chunks
                 .par_iter()
-                .map(|&(start, ref bytes)| self.parse_chunk(bytes, start))
+                .map(|(start, bytes)| self.parse_chunk(bytes, *start))
                 .collect();
             for out in outs {
                 for (line, e) in out.errors.iter() {

@@ -133,7 +133,8 @@ fn explain(line: &[u8], e: &serde_json::Error) -> RecordError {
             "expected a JSON object like {\"check\": …, \"at\": …, \"ok\": true}",
         );
     };
-    let want: [(&'static str, &str, fn(&serde_json::Value) -> bool); 6] = [
+    type Expect = (&'static str, &'static str, fn(&serde_json::Value) -> bool);
+    let want: [Expect; 6] = [
         ("check", "a string", |v| v.is_string()),
         ("at", "a timestamp string", |v| v.is_string()),
         ("ok", "true or false", |v| v.is_boolean() || v.is_null()),

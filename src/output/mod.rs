@@ -34,7 +34,7 @@ pub enum OutputError {
     ContainsRoot(PathBuf),
     #[error("refusing to replace {}: it is not empty and was not written by lantern (no `{MARKER}` file in it)", .0.display())]
     NotOurs(PathBuf),
-    #[error("{}: {source}", .path.display())]
+    #[error("{}", .path.display())]
     Io { path: PathBuf, source: io::Error },
 }
 

@@ -61,7 +61,7 @@ pub struct Theme {
 pub enum ThemeError {
     #[error("theme `{name}` not found: there is no folder {}", .dir.display())]
     Missing { name: String, dir: PathBuf },
-    #[error("cannot read {}: {source}", .path.display())]
+    #[error("cannot read {}", .path.display())]
     Io {
         path: PathBuf,
         source: std::io::Error,
