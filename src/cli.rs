@@ -35,6 +35,22 @@ pub enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Preview the site, drafts included, at a local URL; rebuilds and reloads on every
+    /// change. Writes nothing: not to public/, not anywhere.
+    Serve {
+        /// Site root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port to listen on [default: 4000, or the next free one]. A given port must be free.
+        #[arg(long)]
+        port: Option<u16>,
+        /// Address to listen on. Anything but loopback shows drafts to the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the preview in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Create a new site with a config and a first post.
     Init {
         /// Folder to create the site in.
@@ -62,6 +78,68 @@ pub enum Command {
         /// The update text (Markdown).
         text: String,
     },
+    /// Import another monitor's results into the health feed (or cState issues as posts).
+    ///
+    /// Health formats write JSON Lines to --out, sorted by time and check, one
+    /// result per (check, time, status). Nothing is written unless the whole input
+    /// was read.
+    ///
+    /// gatus: the JSON of `GET /api/v1/endpoints/statuses`; check id = endpoint key.
+    ///
+    /// uptime-kuma: the JSON of `GET /api/status-page/heartbeat/<slug>`; check id =
+    /// the monitor's slugified name from --names, else `kuma-<id>`. Pending beats
+    /// count as down (as Uptime Kuma's own uptime does); maintenance beats are
+    /// skipped: they are neither downtime nor evidence of uptime, so those minutes
+    /// read as no data once `stale_after` passes.
+    ///
+    /// upptime: an Upptime checkout (the folder holding history/). Upptime keeps
+    /// only daily totals, so results are reconstructed every 5 minutes over each
+    /// UTC day, down for the first N minutes of the day (N = dailyMinutesDown; the
+    /// time of day is not recorded), then the latest status from history/<slug>.yml.
+    /// Daily down minutes come out exact with `stale_after` of 5m or more. Refresh
+    /// without --append: each import rebuilds the whole reconstruction.
+    ///
+    /// prometheus: a `query_range` response for `probe_success`; one check per
+    /// series, named by its `instance` label (or --label). Missing steps stay no data.
+    ///
+    /// cstate: a cState content/issues/ folder (or the site folder) into posts under
+    /// --out: severity down → incident (major), disrupted → incident (minor), notice
+    /// → maintenance when date…resolvedWhen is a window, else news.
+    Import {
+        /// Which monitor the input comes from.
+        format: ImportFormat,
+        /// The input file (gatus, uptime-kuma, prometheus) or folder (upptime, cstate).
+        input: PathBuf,
+        /// Output: the feed file [default: content/health/<format>.jsonl]; for
+        /// cstate the content folder [default: content].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Merge with the existing feed file instead of replacing it; importing the
+        /// same data again changes nothing.
+        #[arg(long)]
+        append: bool,
+        /// uptime-kuma: the JSON of `GET /api/status-page/<slug>`, for monitor names.
+        #[arg(long, value_name = "FILE")]
+        names: Option<PathBuf>,
+        /// prometheus: a `query_range` response for `probe_duration_seconds` with the
+        /// same series and steps, for latency.
+        #[arg(long, value_name = "FILE")]
+        latency: Option<PathBuf>,
+        /// prometheus: the series label that names each check [default: instance].
+        #[arg(long, value_name = "NAME")]
+        label: Option<String>,
+        /// cstate: IANA zone of dates written without an offset (e.g. Europe/Berlin);
+        /// required when any date has none.
+        #[arg(long, value_name = "ZONE")]
+        timezone: Option<String>,
+        /// cstate: map an affected system to a component id, `Name=id` (repeatable);
+        /// unmapped names are slugified.
+        #[arg(long = "component", value_name = "NAME=ID")]
+        components: Vec<String>,
+        /// upptime: days reconstructed, ending at the last update [default: 90; at most 3660].
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=3660))]
+        days: Option<u32>,
+    },
 }
 
 /// Kinds of post `lantern new` can create.
@@ -70,4 +148,14 @@ pub enum NewKind {
     Incident,
     Maintenance,
     News,
+}
+
+/// Monitors `lantern import` reads.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ImportFormat {
+    Gatus,
+    UptimeKuma,
+    Upptime,
+    Prometheus,
+    Cstate,
 }

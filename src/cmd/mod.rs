@@ -2,8 +2,10 @@
 
 mod build;
 mod check;
+mod import;
 mod init;
 mod new;
+mod serve;
 mod update;
 
 use crate::cli::Command;
@@ -25,8 +27,42 @@ pub fn execute(command: Command) -> anyhow::Result<()> {
         }),
         Command::Check { root } => check::execute(&root),
         Command::Init { dir } => init::execute(&dir),
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+        } => serve::execute(serve::ServeArgs {
+            root,
+            port,
+            bind,
+            open,
+        }),
         Command::New { kind, title, root } => new::execute(kind, &title, &root),
         Command::Update { file, status, text } => update::execute(&file, &status, &text),
+        Command::Import {
+            format,
+            input,
+            out,
+            append,
+            names,
+            latency,
+            label,
+            timezone,
+            components,
+            days,
+        } => import::execute(import::ImportArgs {
+            format,
+            input,
+            out,
+            append,
+            names,
+            latency,
+            label,
+            timezone,
+            components,
+            days,
+        }),
     }
 }
 

@@ -1,0 +1,217 @@
+//! Reading an importer's input: JSON documents with errors that name the byte
+//! offset, and the wrong-format message when a document belongs to another importer.
+
+use super::detect::{self, Kind};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// Why an input document could not be read as the expected format.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    /// The file could not be read at all.
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// Not valid JSON; `offset` is the 0-based byte offset where parsing stopped.
+    #[error("{}: {}", path.display(), json_message(*truncated, *offset, *line, *column, reason))]
+    Json {
+        path: PathBuf,
+        offset: usize,
+        line: usize,
+        column: usize,
+        truncated: bool,
+        reason: String,
+    },
+    /// Valid JSON, but the document of another importer.
+    #[error(
+        "{}: this looks like {}, not {}; try `lantern import {}`",
+        path.display(),
+        found.describe(),
+        expected.describe(),
+        found.command().unwrap_or("?")
+    )]
+    WrongFormat {
+        path: PathBuf,
+        found: Kind,
+        expected: Kind,
+    },
+    /// Valid JSON that no importer recognises.
+    #[error("{}: this is not {}: {hint}", path.display(), expected.describe())]
+    NotRecognised {
+        path: PathBuf,
+        expected: Kind,
+        hint: String,
+    },
+    /// The document has the right outline but a field has the wrong shape.
+    #[error("{}: unexpected shape for {}: {where_}: {reason}", path.display(), expected.describe())]
+    Shape {
+        path: PathBuf,
+        expected: Kind,
+        where_: String,
+        reason: String,
+    },
+}
+
+fn json_message(
+    truncated: bool,
+    offset: usize,
+    line: usize,
+    column: usize,
+    reason: &str,
+) -> String {
+    if truncated {
+        format!(
+            "the JSON ends early at byte offset {offset} (line {line}, column {column}): the file is truncated (an interrupted download?)"
+        )
+    } else {
+        format!("invalid JSON at byte offset {offset} (line {line}, column {column}): {reason}")
+    }
+}
+
+/// Read `path` as one JSON document (a UTF-8 BOM is tolerated).
+pub fn read_json(path: &Path) -> Result<Value, InputError> {
+    let bytes = std::fs::read(path).map_err(|source| InputError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse_json(path, &bytes)
+}
+
+/// Parse bytes as one JSON document; errors carry a byte offset.
+pub fn parse_json(path: &Path, bytes: &[u8]) -> Result<Value, InputError> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match serde_json::from_slice::<Value>(body) {
+        Ok(v) => Ok(v),
+        Err(e) => {
+            // Several JSON values one per line: probably a Lantern feed already.
+            if let Some(first) = body.split(|&b| b == b'\n').next()
+                && let Ok(v) = serde_json::from_slice::<Value>(first)
+                && detect::detect(&v) == Some(Kind::LanternFeed)
+            {
+                return Err(InputError::NotRecognised {
+                    path: path.to_path_buf(),
+                    expected: Kind::LanternFeed,
+                    hint: "it is already a Lantern health feed (JSON Lines): copy it into content/health/ as a .jsonl file".into(),
+                });
+            }
+            let skipped = bytes.len() - body.len();
+            Err(json_error(path, body, &e, skipped))
+        }
+    }
+}
+
+/// serde_json reports line and column; readers and tools (`head -c`, `dd`) want bytes.
+fn json_error(path: &Path, body: &[u8], e: &serde_json::Error, skipped: usize) -> InputError {
+    let truncated = e.is_eof();
+    let offset = if truncated {
+        body.len()
+    } else {
+        let line_start: usize = body
+            .split_inclusive(|&b| b == b'\n')
+            .take(e.line().saturating_sub(1))
+            .map(<[u8]>::len)
+            .sum();
+        // The column is 1-based and counts bytes; point at the offending byte.
+        (line_start + e.column().saturating_sub(1)).min(body.len())
+    };
+    let reason = e.to_string();
+    let reason = match reason.rfind(" at line ") {
+        Some(i) => reason[..i].to_string(),
+        None => reason,
+    };
+    InputError::Json {
+        path: path.to_path_buf(),
+        offset: offset + skipped,
+        line: e.line(),
+        column: e.column(),
+        truncated,
+        reason,
+    }
+}
+
+/// Fail unless `value` looks like `want`; name the other importer when it fits one.
+pub fn expect_kind(path: &Path, value: &Value, want: Kind) -> Result<(), InputError> {
+    match detect::detect(value) {
+        Some(k) if k == want => Ok(()),
+        Some(found) if found.command().is_some() && found.command() != want.command() => {
+            Err(InputError::WrongFormat {
+                path: path.to_path_buf(),
+                found,
+                expected: want,
+            })
+        }
+        Some(found) => Err(InputError::NotRecognised {
+            path: path.to_path_buf(),
+            expected: want,
+            hint: format!("it looks like {}; {}", found.describe(), want.hint()),
+        }),
+        None => Err(InputError::NotRecognised {
+            path: path.to_path_buf(),
+            expected: want,
+            hint: want.hint().to_string(),
+        }),
+    }
+}
+
+/// Deserialize one part of a document, naming where it is when it does not fit.
+pub fn part<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    expected: Kind,
+    where_: impl FnOnce() -> String,
+    value: &Value,
+) -> Result<T, InputError> {
+    T::deserialize(value).map_err(|e| InputError::Shape {
+        path: path.to_path_buf(),
+        expected,
+        where_: where_(),
+        reason: e.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> InputError {
+        parse_json(Path::new("x.json"), text.as_bytes()).unwrap_err()
+    }
+
+    #[test]
+    fn truncated_json_names_the_end_offset() {
+        let text = "[{\"a\": 1},\n {\"b\": ";
+        match err(text) {
+            InputError::Json {
+                offset, truncated, ..
+            } => {
+                assert!(truncated);
+                assert_eq!(offset, text.len());
+            }
+            e => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn syntax_errors_point_at_the_bad_byte() {
+        let text = "{\"a\": 1,\n \"b\": x}";
+        match err(text) {
+            InputError::Json {
+                offset, truncated, ..
+            } => {
+                assert!(!truncated);
+                assert_eq!(&text[offset..offset + 1], "x");
+            }
+            e => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn a_bom_is_tolerated_and_counted() {
+        assert!(parse_json(Path::new("x"), b"\xEF\xBB\xBF[]").is_ok());
+        match parse_json(Path::new("x"), b"\xEF\xBB\xBF[1,") {
+            Err(InputError::Json { offset, .. }) => assert_eq!(offset, 6),
+            other => panic!("{other:?}"),
+        }
+    }
+}
