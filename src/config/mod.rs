@@ -81,9 +81,16 @@ pub fn load(root: &Path) -> Result<Config, Diagnostics> {
             return Err(diags);
         }
     };
+    parse(&text)
+}
+
+/// Parse and validate the text of `content/site.yaml`, without touching the filesystem.
+pub fn parse(text: &str) -> Result<Config, Diagnostics> {
+    let rel = Path::new(CONFIG_PATH);
+    let mut diags = Diagnostics::default();
     let text = text
         .strip_prefix('\u{feff}')
-        .unwrap_or(&text)
+        .unwrap_or(text)
         .replace("\r\n", "\n");
     let raw: RawConfig = match yaml::parse(&text, rel, 1) {
         Ok(r) => r,

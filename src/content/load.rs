@@ -8,8 +8,8 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::yaml;
 use chrono::{DateTime, Utc};
-use std::path::{Path, PathBuf};
 use rayon::prelude::*;
+use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 /// Load every post under `root/content/`, drafts included; report every problem found.
@@ -79,6 +79,20 @@ fn load_one(
             return None;
         }
     };
+    parse_post(bytes, rel, kind, config, now, diags)
+}
+
+/// Parse and validate the bytes of one post file of `kind`, without touching the
+/// filesystem. `rel` (the path relative to the site root) names the file in
+/// messages and gives the slug; `None` when the post cannot be read at all.
+pub fn parse_post(
+    bytes: Vec<u8>,
+    rel: &Path,
+    kind: PostKind,
+    config: Option<&Config>,
+    now: DateTime<Utc>,
+    diags: &mut Diagnostics,
+) -> Option<Post> {
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {

@@ -8,7 +8,7 @@ mod validate;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::path::PathBuf;
 
-pub use load::load_posts;
+pub use load::{load_posts, parse_post};
 pub use schema::{Impact, IncidentStatus, MaintenanceStatus};
 
 /// The three kinds of post, each with its own folder under `content/`.

@@ -51,11 +51,7 @@ pub fn components(ids: &[String], required: bool, ctx: &Ctx, diags: &mut Diagnos
         ));
     }
     let Some(config) = ctx.config else { return };
-    let known: Vec<&str> = config
-        .components
-        .iter()
-        .map(|c| c.id.as_str())
-        .collect();
+    let known: Vec<&str> = config.components.iter().map(|c| c.id.as_str()).collect();
     for id in ids {
         if known.contains(&id.as_str()) {
             continue;

@@ -31,7 +31,7 @@ pub struct Options {
 /// Why the issues could not be imported. Nothing is written in any of these cases.
 #[derive(Debug, thiserror::Error)]
 pub enum CstateError {
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}", path.display())]
     Io {
         path: PathBuf,
         source: std::io::Error,
@@ -51,7 +51,7 @@ pub enum CstateError {
     Issues(Vec<String>),
     #[error("{} posts already exist and were not written by this importer (no import marker); move them away, nothing was written:\n  {}", .0.len(), .0.join("\n  "))]
     Conflicts(Vec<String>),
-    #[error("cannot write {}: {source}", path.display())]
+    #[error("cannot write {}", path.display())]
     Write {
         path: PathBuf,
         source: std::io::Error,

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
     /// The file could not be read at all.
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}", path.display())]
     Io {
         path: PathBuf,
         source: std::io::Error,
@@ -44,6 +44,9 @@ pub enum InputError {
         expected: Kind,
         hint: String,
     },
+    /// Lantern's own JSON Lines feed: nothing to convert.
+    #[error("{}: this is already a Lantern health feed (JSON Lines); copy it into content/health/ as a .jsonl file instead of importing it", .0.display())]
+    AlreadyFeed(PathBuf),
     /// The document has the right outline but a field has the wrong shape.
     #[error("{}: unexpected shape for {}: {where_}: {reason}", path.display(), expected.describe())]
     Shape {
@@ -90,11 +93,7 @@ pub fn parse_json(path: &Path, bytes: &[u8]) -> Result<Value, InputError> {
                 && let Ok(v) = serde_json::from_slice::<Value>(first)
                 && detect::detect(&v) == Some(Kind::LanternFeed)
             {
-                return Err(InputError::NotRecognised {
-                    path: path.to_path_buf(),
-                    expected: Kind::LanternFeed,
-                    hint: "it is already a Lantern health feed (JSON Lines): copy it into content/health/ as a .jsonl file".into(),
-                });
+                return Err(InputError::AlreadyFeed(path.to_path_buf()));
             }
             let skipped = bytes.len() - body.len();
             Err(json_error(path, body, &e, skipped))

@@ -35,6 +35,8 @@ struct Canonical<'a> {
     status: Option<&'static str>,
 }
 
+/// The canonical line of a result: fields in the documented order, `at` in UTC
+/// with milliseconds only when there are any.
 pub(super) fn to_line(r: &FeedResult) -> Line {
     let at = if r.at.timestamp_subsec_millis() == 0 {
         r.at.format("%Y-%m-%dT%H:%M:%SZ").to_string()

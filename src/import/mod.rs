@@ -32,14 +32,18 @@ pub struct FeedResult {
     pub check: String,
     /// When the check ran; written with millisecond precision.
     pub at: DateTime<Utc>,
+    /// Up, degraded or down; written as `ok` (and `status` for degraded).
     pub state: State,
+    /// Response time, when the monitor measured one.
     pub latency_ms: Option<u32>,
+    /// The monitor's own words (an error, a status); trimmed and shortened on write.
     pub message: Option<String>,
 }
 
 /// What an importer read: results plus notes for the operator's summary.
 #[derive(Debug, Default)]
 pub struct Imported {
+    /// Every result read, in input order (the writer sorts).
     pub results: Vec<FeedResult>,
     /// One line each: approximations made, things skipped, names chosen.
     pub notes: Vec<String>,
@@ -87,12 +91,12 @@ pub enum WriteError {
         line: usize,
         message: String,
     },
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}", path.display())]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot write {}: {source}", path.display())]
+    #[error("cannot write {}", path.display())]
     Write {
         path: PathBuf,
         source: std::io::Error,

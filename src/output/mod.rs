@@ -7,6 +7,7 @@
 mod swap;
 
 use crate::render::Files;
+use rayon::prelude::*;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -68,21 +69,40 @@ pub fn publish(out: &Path, root: &Path, files: &Files) -> Result<WriteStats, Out
         other => other,
     })?;
     clear_leftovers(parent, &name)?;
+    let mut extras = Vec::new();
+    let all = with_extras(files, out, &mut extras);
+    let same: Vec<bool> = all
+        .par_iter()
+        .map(|(rel, bytes)| same_bytes(&out.join(rel), bytes))
+        .collect();
+    if identical(out, &all, &same) {
+        // Nothing changed: touch nothing, so mtimes and uploads stay put.
+        let bytes = all.iter().map(|(_, b)| b.len() as u64).sum();
+        return Ok(WriteStats {
+            written: 0,
+            unchanged: all.len(),
+            bytes,
+        });
+    }
     let staging = parent.join(format!(".{name}.lantern-staging-{}", std::process::id()));
-    let result = fill(&staging, out, files).and_then(|stats| {
+    let result = fill(&staging, out, &all, &same).and_then(|stats| {
         swap::replace(&staging, out).map_err(io_err(out))?;
         Ok(stats)
     });
     // On success `staging` now holds the old output; on failure the half-written new one.
     if staging.exists() {
-        let _ = fs::remove_dir_all(&staging);
+        remove_tree(&staging);
     }
     result
 }
 
 /// Absolute path with `.` and `..` resolved lexically (the folder may not exist yet).
 fn normalise(p: &Path) -> io::Result<PathBuf> {
-    let abs = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir()?.join(p) };
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(p)
+    };
     let mut out = PathBuf::new();
     for c in abs.components() {
         match c {
@@ -133,30 +153,88 @@ fn clear_leftovers(parent: &Path, name: &str) -> Result<(), OutputError> {
     Ok(())
 }
 
-fn fill(staging: &Path, old: &Path, files: &Files) -> Result<WriteStats, OutputError> {
-    fs::create_dir_all(staging).map_err(io_err(staging))?;
-    let mut stats = WriteStats::default();
-    let mut carry = vec![(MARKER.to_string(), MARKER_TEXT.to_vec())];
+/// Every file of the new output, with the marker and a carried-over `.gitkeep`.
+fn with_extras<'a>(
+    files: &'a Files,
+    old: &Path,
+    extras: &'a mut Vec<(String, Vec<u8>)>,
+) -> Vec<(&'a str, &'a [u8])> {
+    extras.push((MARKER.to_string(), MARKER_TEXT.to_vec()));
     // Keep a tracked placeholder (the repo's `public/.gitkeep`) where it was.
     if old.join(".gitkeep").is_file() {
-        carry.push((".gitkeep".to_string(), Vec::new()));
+        extras.push((".gitkeep".to_string(), Vec::new()));
     }
-    let carried = carry.iter().map(|(p, b)| (p, b));
-    for (rel, bytes) in files.iter().chain(carried) {
-        let dest = staging.join(rel);
-        if let Some(dir) = dest.parent() {
-            fs::create_dir_all(dir).map_err(io_err(dir))?;
-        }
-        stats.bytes += bytes.len() as u64;
-        let prev = old.join(rel);
-        if same_bytes(&prev, bytes) && fs::hard_link(&prev, &dest).is_ok() {
-            stats.unchanged += 1;
-            continue;
-        }
-        fs::write(&dest, bytes).map_err(io_err(&dest))?;
-        stats.written += 1;
+    files
+        .iter()
+        .map(|(p, b)| (p.as_str(), b.as_slice()))
+        .chain(extras.iter().map(|(p, b)| (p.as_str(), b.as_slice())))
+        .collect()
+}
+
+/// True when `old` holds exactly these files with exactly these bytes.
+fn identical(old: &Path, all: &[(&str, &[u8])], same: &[bool]) -> bool {
+    if !same.iter().all(|&s| s) {
+        return false;
     }
-    Ok(stats)
+    let on_disk = walkdir::WalkDir::new(old)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .count();
+    on_disk == all.len()
+}
+
+fn fill(
+    staging: &Path,
+    old: &Path,
+    all: &[(&str, &[u8])],
+    same: &[bool],
+) -> Result<WriteStats, OutputError> {
+    fs::create_dir_all(staging).map_err(io_err(staging))?;
+    let mut dirs: Vec<&Path> = all
+        .iter()
+        .filter_map(|(rel, _)| Path::new(rel).parent())
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in dirs {
+        let dir = staging.join(d);
+        fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+    }
+    // Files are independent: link or write them in parallel (the kernel work dominates).
+    let linked: Vec<bool> = all
+        .par_iter()
+        .zip(same)
+        .map(|(&(rel, bytes), &same)| {
+            let dest = staging.join(rel);
+            if same && fs::hard_link(old.join(rel), &dest).is_ok() {
+                return Ok(true);
+            }
+            fs::write(&dest, bytes).map_err(io_err(&dest))?;
+            Ok(false)
+        })
+        .collect::<Result<_, OutputError>>()?;
+    let unchanged = linked.iter().filter(|&&l| l).count();
+    Ok(WriteStats {
+        written: all.len() - unchanged,
+        unchanged,
+        bytes: all.iter().map(|(_, b)| b.len() as u64).sum(),
+    })
+}
+
+/// Remove a folder tree, its top-level entries in parallel.
+fn remove_tree(dir: &Path) {
+    if let Ok(entries) = fs::read_dir(dir) {
+        let paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+        paths.par_iter().for_each(|p| {
+            let _ = if p.is_dir() {
+                fs::remove_dir_all(p)
+            } else {
+                fs::remove_file(p)
+            };
+        });
+    }
+    let _ = fs::remove_dir_all(dir);
 }
 
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {

@@ -116,9 +116,15 @@ pub fn parse_time(s: &str) -> Result<i64, String> {
         return Ok(t.timestamp());
     }
     if let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return Ok(d.and_hms_opt(0, 0, 0).expect("midnight").and_utc().timestamp());
+        return Ok(d
+            .and_hms_opt(0, 0, 0)
+            .expect("midnight")
+            .and_utc()
+            .timestamp());
     }
-    Err(format!("`{s}` is not a time like 2026-11-28T09:00:00Z or a date like 2026-11-28"))
+    Err(format!(
+        "`{s}` is not a time like 2026-11-28T09:00:00Z or a date like 2026-11-28"
+    ))
 }
 
 /// Parse a duration: a number with unit `s`, `m`, `h` or `d` (combinable: `1h30m`).
@@ -139,7 +145,10 @@ pub fn parse_duration(s: &str) -> Result<i64, String> {
             'd' => 86_400,
             _ => return Err(bad()),
         };
-        total = n.checked_mul(unit).and_then(|v| v.checked_add(total)).ok_or_else(bad)?;
+        total = n
+            .checked_mul(unit)
+            .and_then(|v| v.checked_add(total))
+            .ok_or_else(bad)?;
         num.clear();
     }
     if !num.is_empty() || total == 0 {
@@ -167,12 +176,23 @@ pub fn push_u64(out: &mut Vec<u8>, mut n: u64) {
 ///
 /// `check` and `message` must already be JSON string literals (quotes included), so
 /// escaping happens once per distinct string, not once per line.
-pub fn push_result(out: &mut Vec<u8>, check_json: &[u8], at: &[u8; 20], ok: bool, latency_ms: Option<u64>, message_json: Option<&[u8]>) {
+pub fn push_result(
+    out: &mut Vec<u8>,
+    check_json: &[u8],
+    at: &[u8; 20],
+    ok: bool,
+    latency_ms: Option<u64>,
+    message_json: Option<&[u8]>,
+) {
     out.extend_from_slice(b"{\"check\":");
     out.extend_from_slice(check_json);
     out.extend_from_slice(b",\"at\":\"");
     out.extend_from_slice(at);
-    out.extend_from_slice(if ok { b"\",\"ok\":true" } else { b"\",\"ok\":false" });
+    out.extend_from_slice(if ok {
+        b"\",\"ok\":true"
+    } else {
+        b"\",\"ok\":false"
+    });
     if let Some(l) = latency_ms {
         out.extend_from_slice(b",\"latency_ms\":");
         push_u64(out, l);

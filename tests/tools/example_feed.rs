@@ -75,7 +75,9 @@ const EVENTS: &[Event] = &[
         check: "uploads-s3",
         from: "2026-10-02T13:20:00Z",
         to: "2026-10-02T15:25:00Z",
-        effect: Effect::Slow { latency: (2500, 4000) },
+        effect: Effect::Slow {
+            latency: (2500, 4000),
+        },
         message: "slow response",
         why: "incidents/2026-10-02-slow-uploads.md",
     },
@@ -100,7 +102,9 @@ const EVENTS: &[Event] = &[
         check: "db-replica",
         from: "2026-11-25T14:00:00Z",
         to: "2026-11-25T16:00:00Z",
-        effect: Effect::Slow { latency: (2500, 3500) },
+        effect: Effect::Slow {
+            latency: (2500, 3500),
+        },
         message: "replication lag 45s",
         why: "degraded spell, nothing posted",
     },
@@ -127,13 +131,49 @@ struct Check {
 }
 
 const CHECKS: &[Check] = &[
-    Check { id: "web-http", from: None, until: None, interval_s: 900, latency: (80, 150) },
-    Check { id: "auth-http", from: None, until: None, interval_s: 900, latency: (60, 120) },
+    Check {
+        id: "web-http",
+        from: None,
+        until: None,
+        interval_s: 900,
+        latency: (80, 150),
+    },
+    Check {
+        id: "auth-http",
+        from: None,
+        until: None,
+        interval_s: 900,
+        latency: (60, 120),
+    },
     // The uploads monitor died at 07:40 on the last morning: at 09:00 its data is stale.
-    Check { id: "uploads-s3", from: None, until: Some("2026-11-28T07:40:00Z"), interval_s: 900, latency: (150, 300) },
-    Check { id: "rooms-api", from: Some(NEW_CHECKS_FROM), until: None, interval_s: 300, latency: (100, 200) },
-    Check { id: "db-primary", from: Some(NEW_CHECKS_FROM), until: None, interval_s: 300, latency: (5, 20) },
-    Check { id: "db-replica", from: Some(NEW_CHECKS_FROM), until: None, interval_s: 300, latency: (8, 30) },
+    Check {
+        id: "uploads-s3",
+        from: None,
+        until: Some("2026-11-28T07:40:00Z"),
+        interval_s: 900,
+        latency: (150, 300),
+    },
+    Check {
+        id: "rooms-api",
+        from: Some(NEW_CHECKS_FROM),
+        until: None,
+        interval_s: 300,
+        latency: (100, 200),
+    },
+    Check {
+        id: "db-primary",
+        from: Some(NEW_CHECKS_FROM),
+        until: None,
+        interval_s: 300,
+        latency: (5, 20),
+    },
+    Check {
+        id: "db-replica",
+        from: Some(NEW_CHECKS_FROM),
+        until: None,
+        interval_s: 300,
+        latency: (8, 30),
+    },
 ];
 
 /// Normal latency at `at`: a daily cycle peaking in the Berlin evening plus noise,
@@ -172,7 +212,10 @@ fn run(args: &Args) -> Result<(), String> {
     let events: Vec<(usize, i64, i64, &Event)> = EVENTS
         .iter()
         .map(|e| {
-            let idx = CHECKS.iter().position(|c| c.id == e.check).expect("event names a known check");
+            let idx = CHECKS
+                .iter()
+                .position(|c| c.id == e.check)
+                .expect("event names a known check");
             Ok((idx, parse_time(e.from)?, parse_time(e.to)?, e))
         })
         .collect::<Result<_, String>>()?;
@@ -192,12 +235,21 @@ fn run(args: &Args) -> Result<(), String> {
         let id_json = json_str(check.id);
         let mut at = from;
         while at < until {
-            let event = events.iter().find(|(i, f, t, _)| *i == idx && (*f..*t).contains(&at));
+            let event = events
+                .iter()
+                .find(|(i, f, t, _)| *i == idx && (*f..*t).contains(&at));
             let mut line = Vec::with_capacity(96);
             match event {
                 None => {
                     let l = normal_latency(&mut rng, at, check.latency);
-                    push_result(&mut line, &id_json, &ts_bytes(at), true, Some(l as u64), None);
+                    push_result(
+                        &mut line,
+                        &id_json,
+                        &ts_bytes(at),
+                        true,
+                        Some(l as u64),
+                        None,
+                    );
                 }
                 Some((_, _, _, e)) => {
                     let (ok, (lo, hi)) = match e.effect {
@@ -216,7 +268,8 @@ fn run(args: &Args) -> Result<(), String> {
     lines.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
 
     if let Some(dir) = out.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
     let mut buf = Vec::with_capacity(lines.iter().map(|l| l.2.len()).sum());
     for (_, _, l) in &lines {
@@ -235,11 +288,22 @@ fn run(args: &Args) -> Result<(), String> {
         format!("cannot write {}: {e}", out.display())
     })?;
 
-    say!("wrote {}: {} lines, {} bytes ({})", out.display(), lines.len(), buf.len(), human_bytes(buf.len() as u64));
+    say!(
+        "wrote {}: {} lines, {} bytes ({})",
+        out.display(),
+        lines.len(),
+        buf.len(),
+        human_bytes(buf.len() as u64)
+    );
     for (idx, check) in CHECKS.iter().enumerate() {
         let mine: Vec<&(i64, &str, Vec<u8>)> = lines.iter().filter(|l| l.1 == check.id).collect();
-        let (Some(first), Some(last)) = (mine.first(), mine.last()) else { continue };
-        let bad = mine.iter().filter(|l| l.2.windows(10).any(|w| w == b",\"message\"")).count();
+        let (Some(first), Some(last)) = (mine.first(), mine.last()) else {
+            continue;
+        };
+        let bad = mine
+            .iter()
+            .filter(|l| l.2.windows(10).any(|w| w == b",\"message\""))
+            .count();
         say!(
             "  {:<10} every {:>2} min  {} .. {}  {:>5} results, {} failing or slow",
             check.id,

@@ -10,7 +10,9 @@
 mod common_gen;
 
 use clap::Parser;
-use common_gen::{Rng, date, human_bytes, json_str, parse_duration, parse_time, push_result, ts, ts_bytes};
+use common_gen::{
+    Rng, date, human_bytes, json_str, parse_duration, parse_time, push_result, ts, ts_bytes,
+};
 use std::fmt::Write as _;
 use std::fs;
 use std::io::{BufWriter, Write};
@@ -91,7 +93,10 @@ fn run(args: &Args) -> Result<(), String> {
         return Err(format!("--posts {} is more than {MAX_POSTS}", args.posts));
     }
     if args.checks > MAX_CHECKS {
-        return Err(format!("--checks {} is more than {MAX_CHECKS}", args.checks));
+        return Err(format!(
+            "--checks {} is more than {MAX_CHECKS}",
+            args.checks
+        ));
     }
     if args.days > 3660 {
         return Err(format!("--days {} is more than ten years", args.days));
@@ -99,7 +104,10 @@ fn run(args: &Args) -> Result<(), String> {
     let content = args.out.join("content");
     let site_yaml = content.join("site.yaml");
     if site_yaml.exists() && !args.force {
-        return Err(format!("{} already exists; pass --force to overwrite the site", site_yaml.display()));
+        return Err(format!(
+            "{} already exists; pass --force to overwrite the site",
+            site_yaml.display()
+        ));
     }
     let io = |what: &Path| {
         let what = what.display().to_string();
@@ -115,7 +123,11 @@ fn run(args: &Args) -> Result<(), String> {
             let dir = content.join(kind);
             for entry in fs::read_dir(&dir).map_err(io(&dir))? {
                 let path = entry.map_err(io(&dir))?.path();
-                if path.file_name().and_then(|n| n.to_str()).is_some_and(looks_generated) {
+                if path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(looks_generated)
+                {
                     fs::remove_file(&path).map_err(io(&path))?;
                     removed += 1;
                 }
@@ -159,7 +171,8 @@ fn run(args: &Args) -> Result<(), String> {
 
     let feed_path = content.join("health").join("feed.jsonl");
     let feed_start = Instant::now();
-    let (lines, bytes, failing) = write_feed(&feed_path, &site, &ongoing, args).map_err(io(&feed_path))?;
+    let (lines, bytes, failing) =
+        write_feed(&feed_path, &site, &ongoing, args).map_err(io(&feed_path))?;
     let feed_time = feed_start.elapsed();
 
     if removed > 0 {
@@ -191,33 +204,89 @@ fn run(args: &Args) -> Result<(), String> {
         failing,
         feed_time
     );
-    say!("  check it with: SOURCE_DATE_EPOCH={} lantern check --root {}", args.now, args.out.display());
+    say!(
+        "  check it with: SOURCE_DATE_EPOCH={} lantern check --root {}",
+        args.now,
+        args.out.display()
+    );
     Ok(())
 }
 
 /// `YYYY-MM-DD-…-N.md`: the names this tool writes.
 fn looks_generated(name: &str) -> bool {
-    let Some(stem) = name.strip_suffix(".md") else { return false };
+    let Some(stem) = name.strip_suffix(".md") else {
+        return false;
+    };
     let b = stem.as_bytes();
     let date_ok = b.len() > 11
-        && b[..10].iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+        && b[..10].iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
         && b[10] == b'-';
-    date_ok && stem.rsplit_once('-').is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
+    date_ok
+        && stem
+            .rsplit_once('-')
+            .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
 }
 
 // ---------------------------------------------------------------------------------
 // site.yaml
 
 const COMPONENT_NAMES: [&str; 50] = [
-    "Website", "Public API", "Login", "Chat", "Search", "File uploads", "Email delivery",
-    "Push notifications", "Billing", "Payments", "Database", "Cache", "CDN", "DNS", "Webhooks",
-    "Mobile app", "Admin console", "Reporting", "Analytics", "Video calls", "Voice", "SMS",
-    "Exports", "Imports", "Background jobs", "Scheduler", "Object storage", "Backups",
-    "Status API", "Documentation", "Marketplace", "Integrations", "Single sign-on",
-    "Two-factor auth", "Audit log", "Search indexing", "Media processing", "Thumbnails",
-    "Realtime events", "Message queue", "Load balancer", "Edge network", "Developer portal",
-    "Support portal", "Community forum", "Account settings", "Data warehouse", "Translations",
-    "Spam filter", "Rate limiter",
+    "Website",
+    "Public API",
+    "Login",
+    "Chat",
+    "Search",
+    "File uploads",
+    "Email delivery",
+    "Push notifications",
+    "Billing",
+    "Payments",
+    "Database",
+    "Cache",
+    "CDN",
+    "DNS",
+    "Webhooks",
+    "Mobile app",
+    "Admin console",
+    "Reporting",
+    "Analytics",
+    "Video calls",
+    "Voice",
+    "SMS",
+    "Exports",
+    "Imports",
+    "Background jobs",
+    "Scheduler",
+    "Object storage",
+    "Backups",
+    "Status API",
+    "Documentation",
+    "Marketplace",
+    "Integrations",
+    "Single sign-on",
+    "Two-factor auth",
+    "Audit log",
+    "Search indexing",
+    "Media processing",
+    "Thumbnails",
+    "Realtime events",
+    "Message queue",
+    "Load balancer",
+    "Edge network",
+    "Developer portal",
+    "Support portal",
+    "Community forum",
+    "Account settings",
+    "Data warehouse",
+    "Translations",
+    "Spam filter",
+    "Rate limiter",
 ];
 const GROUPS: [&str; 5] = ["Frontend", "API", "Core", "Storage", "Integrations"];
 
@@ -256,7 +325,10 @@ impl Site {
                 }
             })
             .collect();
-        Site { components, check_ids }
+        Site {
+            components,
+            check_ids,
+        }
     }
 
     fn yaml(&self, args: &Args) -> String {
@@ -269,11 +341,23 @@ impl Site {
         y.push_str("contact:\n");
         y.push_str("  - { label: \"Email support\", url: \"mailto:support@example.com\" }\n");
         y.push_str("  - { label: \"Mastodon\", url: \"https://social.example/@example\" }\n");
-        y.push_str("  - { label: \"Community forum\", url: \"https://forum.example.com/c/status\" }\n");
+        y.push_str(
+            "  - { label: \"Community forum\", url: \"https://forum.example.com/c/status\" }\n",
+        );
         y.push_str("components:\n");
         for c in &self.components {
-            let checks: Vec<&str> = c.checks.iter().map(|&i| self.check_ids[i].as_str()).collect();
-            let _ = write!(y, "  - {{ id: {}, name: {}, description: \"{} for example.com users\"", c.id, q(c.name), c.name);
+            let checks: Vec<&str> = c
+                .checks
+                .iter()
+                .map(|&i| self.check_ids[i].as_str())
+                .collect();
+            let _ = write!(
+                y,
+                "  - {{ id: {}, name: {}, description: \"{} for example.com users\"",
+                c.id,
+                q(c.name),
+                c.name
+            );
             if let Some(g) = c.group {
                 let _ = write!(y, ", group: {g}");
             }
@@ -281,7 +365,10 @@ impl Site {
         }
         // Results further apart than 15 minutes would leave gaps; stretch to fit.
         let stale_min = ((args.interval + 59) / 60).max(15);
-        let _ = writeln!(y, "health:\n  stale_after: {stale_min}m\n  degraded_latency_ms: 2000\n  history_days: 90\n  page_stale_after: 1h");
+        let _ = writeln!(
+            y,
+            "health:\n  stale_after: {stale_min}m\n  degraded_latency_ms: 2000\n  history_days: 90\n  page_stale_after: 1h"
+        );
         y
     }
 
@@ -346,7 +433,10 @@ fn post_path(kind: &str, at: i64, title: &str, n: usize) -> String {
 }
 
 fn components_line(site: &Site, comps: &[usize]) -> String {
-    let ids: Vec<&str> = comps.iter().map(|&i| site.components[i].id.as_str()).collect();
+    let ids: Vec<&str> = comps
+        .iter()
+        .map(|&i| site.components[i].id.as_str())
+        .collect();
     format!("components: [{}]\n", ids.join(", "))
 }
 
@@ -414,7 +504,14 @@ impl Site {
                 times.push(first + room * j as i64 / k as i64 * MIN);
             }
             let statuses = &["investigating", "identified", "monitoring"][..k];
-            (started, None, times.into_iter().zip(statuses.iter().copied()).collect::<Vec<_>>())
+            (
+                started,
+                None,
+                times
+                    .into_iter()
+                    .zip(statuses.iter().copied())
+                    .collect::<Vec<_>>(),
+            )
         } else {
             let (lo, hi) = match impact {
                 "none" => (15, 120),
@@ -430,12 +527,24 @@ impl Site {
                 2 => &["investigating", "resolved"],
                 3 => &["investigating", "identified", "resolved"],
                 4 => &["investigating", "identified", "monitoring", "resolved"],
-                _ => &["investigating", "identified", "identified", "monitoring", "resolved"],
+                _ => &[
+                    "investigating",
+                    "identified",
+                    "identified",
+                    "monitoring",
+                    "resolved",
+                ],
             };
             let first = started + rng.range(2, (dur / MIN / 4).clamp(2, 20)) * MIN;
             let room = (resolved - first) / MIN;
-            let times: Vec<i64> = (0..k).map(|j| first + room * j as i64 / (k as i64 - 1) * MIN).collect();
-            (started, Some(resolved), times.into_iter().zip(statuses.iter().copied()).collect())
+            let times: Vec<i64> = (0..k)
+                .map(|j| first + room * j as i64 / (k as i64 - 1) * MIN)
+                .collect();
+            (
+                started,
+                Some(resolved),
+                times.into_iter().zip(statuses.iter().copied()).collect(),
+            )
         };
 
         let mut t = String::from("---\n");
@@ -448,14 +557,24 @@ impl Site {
         }
         t.push_str("updates:\n");
         for (at, status) in &updates {
-            let _ = writeln!(t, "  - at: {}\n    status: {status}\n    text: {}", ts(*at), q(&update_text(rng, status, &names)));
+            let _ = writeln!(
+                t,
+                "  - at: {}\n    status: {status}\n    text: {}",
+                ts(*at),
+                q(&update_text(rng, status, &names))
+            );
         }
         t.push_str("---\n\n");
         t.push_str(&body(rng, Kind::Incident, &names, started));
         // An open incident is visible in the feed too: its first component's checks fail
         // from shortly after the start (slow for a minor incident, down otherwise).
         let effect = ongoing.then_some((comps[0], started + 2 * MIN, impact == "minor"));
-        Post { path: post_path("incidents", started, &title, n), text: t, ongoing: effect, upcoming: false }
+        Post {
+            path: post_path("incidents", started, &title, n),
+            text: t,
+            ongoing: effect,
+            upcoming: false,
+        }
     }
 
     fn maintenance(&self, rng: &mut Rng, index: usize, n: usize, args: &Args) -> Post {
@@ -491,17 +610,31 @@ impl Site {
         let _ = writeln!(t, "scheduled_end: {}", ts(start + dur));
         t.push_str("updates:\n");
         for (at, status) in &updates {
-            let _ = writeln!(t, "  - at: {}\n    status: {status}\n    text: {}", ts(*at), q(&update_text(rng, status, &names)));
+            let _ = writeln!(
+                t,
+                "  - at: {}\n    status: {status}\n    text: {}",
+                ts(*at),
+                q(&update_text(rng, status, &names))
+            );
         }
         t.push_str("---\n\n");
         t.push_str(&body(rng, Kind::Maintenance, &names, start));
-        Post { path: post_path("maintenance", start, &title, n), text: t, ongoing: None, upcoming }
+        Post {
+            path: post_path("maintenance", start, &title, n),
+            text: t,
+            ongoing: None,
+            upcoming,
+        }
     }
 
     fn news(&self, rng: &mut Rng, n: usize, args: &Args) -> Post {
         let span = i64::from(args.years) * 365 * DAY;
         let at = minute(args.now - rng.range(HOUR, span));
-        let comps = if rng.chance(0.5) { Vec::new() } else { self.pick_components(rng, 2) };
+        let comps = if rng.chance(0.5) {
+            Vec::new()
+        } else {
+            self.pick_components(rng, 2)
+        };
         let names: Vec<&str> = if comps.is_empty() {
             vec![self.components[rng.below(self.components.len() as u64) as usize].name]
         } else {
@@ -516,7 +649,12 @@ impl Site {
         }
         t.push_str("---\n\n");
         t.push_str(&body(rng, Kind::News, &names, at));
-        Post { path: post_path("news", at, &title, n), text: t, ongoing: None, upcoming: false }
+        Post {
+            path: post_path("news", at, &title, n),
+            text: t,
+            ongoing: None,
+            upcoming: false,
+        }
     }
 }
 
@@ -544,9 +682,15 @@ fn update_text(rng: &mut Rng, status: &str, names: &[&str]) -> String {
             "We will upgrade {} during this window. Short interruptions are possible.",
             "Planned work on {}. Most requests will not notice.",
         ],
-        "in_progress" => &["The maintenance of {} has started.", "Work on {} is under way."],
+        "in_progress" => &[
+            "The maintenance of {} has started.",
+            "Work on {} is under way.",
+        ],
         "verifying" => &["The work on {} is done; we are verifying that everything works."],
-        _ => &["The maintenance of {} is complete.", "{} is back to normal; the work is done."],
+        _ => &[
+            "The maintenance of {} is complete.",
+            "{} is back to normal; the work is done.",
+        ],
     };
     let name = *rng.pick(names);
     rng.pick(options).replace("{}", name)
@@ -598,10 +742,18 @@ fn body(rng: &mut Rng, kind: Kind, names: &[&str], at: i64) -> String {
     let mut b = String::new();
     match kind {
         Kind::Incident => {
-            let _ = writeln!(b, "On {}, {name} did not work as expected for some of you. This post explains what happened and what we are changing.\n", date(at));
+            let _ = writeln!(
+                b,
+                "On {}, {name} did not work as expected for some of you. This post explains what happened and what we are changing.\n",
+                date(at)
+            );
         }
         Kind::Maintenance => {
-            let _ = writeln!(b, "On {} we carry out planned work on {name}. Most of you will not notice anything; this post explains what to expect.\n", date(at));
+            let _ = writeln!(
+                b,
+                "On {} we carry out planned work on {name}. Most of you will not notice anything; this post explains what to expect.\n",
+                date(at)
+            );
         }
         Kind::News => {
             let _ = writeln!(b, "Here is an update about {name} and how we run it.\n");
@@ -613,16 +765,34 @@ fn body(rng: &mut Rng, kind: Kind, names: &[&str], at: i64) -> String {
         Kind::News => "## What is new",
     };
     let _ = writeln!(b, "{heading}\n");
-    let code = rng.pick(&["HTTP 503", "ECONNRESET", "disk_full", "timeout after 30s", "HTTP 429"]);
+    let code = rng.pick(&[
+        "HTTP 503",
+        "ECONNRESET",
+        "disk_full",
+        "timeout after 30s",
+        "HTTP 429",
+    ]);
     let _ = match kind {
-        Kind::Incident => writeln!(b, "Requests to {name} returned `{code}` for part of the time, as our checks and the `api/v2/status.json` endpoint showed.\n"),
-        Kind::Maintenance => writeln!(b, "During the window, some requests to {name} may return `{code}`; clients retry on their own. Follow along in `api/v2/scheduled-maintenances.json`.\n"),
-        Kind::News => writeln!(b, "Our health checks now also report errors such as `{code}` for {name}, and the `api/v2/summary.json` endpoint includes them.\n"),
+        Kind::Incident => writeln!(
+            b,
+            "Requests to {name} returned `{code}` for part of the time, as our checks and the `api/v2/status.json` endpoint showed.\n"
+        ),
+        Kind::Maintenance => writeln!(
+            b,
+            "During the window, some requests to {name} may return `{code}`; clients retry on their own. Follow along in `api/v2/scheduled-maintenances.json`.\n"
+        ),
+        Kind::News => writeln!(
+            b,
+            "Our health checks now also report errors such as `{code}` for {name}, and the `api/v2/summary.json` endpoint includes them.\n"
+        ),
     };
     let items = rng.range(3, 5) as usize;
     let list = [
         format!("{name} was affected directly."),
-        format!("Other components, such as {}, kept working.", rng.pick(names)),
+        format!(
+            "Other components, such as {}, kept working.",
+            rng.pick(names)
+        ),
         "No data was lost.".to_string(),
         "Retrying a failed request is safe.".to_string(),
         "Updates were posted on this page as we learned more.".to_string(),
@@ -641,9 +811,33 @@ fn body(rng: &mut Rng, kind: Kind, names: &[&str], at: i64) -> String {
         svc = slugify(name),
     );
     let (header, rows) = match kind {
-        Kind::Incident => ("What happened", [("first alert", 0), ("cause found", 17), ("fix deployed", 34), ("back to normal", 52)]),
-        Kind::Maintenance => ("Step", [("work starts", 0), ("traffic moved", 10), ("upgrade done", 25), ("checks pass", 30)]),
-        Kind::News => ("Change", [("announced", 0), ("first region", 60), ("all regions", 120), ("old system off", 180)]),
+        Kind::Incident => (
+            "What happened",
+            [
+                ("first alert", 0),
+                ("cause found", 17),
+                ("fix deployed", 34),
+                ("back to normal", 52),
+            ],
+        ),
+        Kind::Maintenance => (
+            "Step",
+            [
+                ("work starts", 0),
+                ("traffic moved", 10),
+                ("upgrade done", 25),
+                ("checks pass", 30),
+            ],
+        ),
+        Kind::News => (
+            "Change",
+            [
+                ("announced", 0),
+                ("first region", 60),
+                ("all regions", 120),
+                ("old system off", 180),
+            ],
+        ),
     };
     let _ = writeln!(b, "| Time (UTC) | {header} |\n|---|---|");
     for (what, m) in rows.iter().take(rng.range(3, 4) as usize) {
@@ -699,7 +893,12 @@ struct CheckState {
 
 /// Write C × (days × 86400 / interval) results ending just before `now`, sorted by time
 /// then check id. Returns (lines, bytes, failing or slow lines).
-fn write_feed(path: &Path, site: &Site, ongoing: &[(usize, i64, bool)], args: &Args) -> std::io::Result<(u64, u64, u64)> {
+fn write_feed(
+    path: &Path,
+    site: &Site,
+    ongoing: &[(usize, i64, bool)],
+    args: &Args,
+) -> std::io::Result<(u64, u64, u64)> {
     let interval = args.interval;
     let ticks = i64::from(args.days) * DAY / interval;
     let first = args.now - ticks * interval;
@@ -709,7 +908,15 @@ fn write_feed(path: &Path, site: &Site, ongoing: &[(usize, i64, bool)], args: &A
         .iter()
         .map(|id| {
             let base = rng.range(15, 400) as u64;
-            CheckState { id_json: json_str(id), base, spread: base / 2 + 5, remaining: 0, slow: false, message: 0, open: None }
+            CheckState {
+                id_json: json_str(id),
+                base,
+                spread: base / 2 + 5,
+                remaining: 0,
+                slow: false,
+                message: 0,
+                open: None,
+            }
         })
         .collect();
     for &(comp, from, slow) in ongoing {
@@ -759,10 +966,24 @@ fn write_feed(path: &Path, site: &Site, ongoing: &[(usize, i64, bool)], args: &A
                 failing += 1;
                 let noise = r >> 40;
                 if c.slow {
-                    push_result(&mut line, &c.id_json, &at, true, Some(2100 + noise % 4000), Some(&slow_message));
+                    push_result(
+                        &mut line,
+                        &c.id_json,
+                        &at,
+                        true,
+                        Some(2100 + noise % 4000),
+                        Some(&slow_message),
+                    );
                 } else {
                     let latency = DOWN_MESSAGES[c.message].1.then_some(5 + noise % 60);
-                    push_result(&mut line, &c.id_json, &at, false, latency, Some(&messages[c.message]));
+                    push_result(
+                        &mut line,
+                        &c.id_json,
+                        &at,
+                        false,
+                        latency,
+                        Some(&messages[c.message]),
+                    );
                 }
             } else {
                 let noise = r >> 32;
@@ -791,6 +1012,9 @@ mod tests {
         assert!(looks_generated("2026-11-20-database-outage-17.md"));
         assert!(!looks_generated("2026-11-20-database-outage.md"));
         assert!(!looks_generated("notes-1.md"));
-        assert_eq!(slugify("Elevated error rates for Two-factor auth"), "elevated-error-rates-for-two-factor-auth");
+        assert_eq!(
+            slugify("Elevated error rates for Two-factor auth"),
+            "elevated-error-rates-for-two-factor-auth"
+        );
     }
 }
