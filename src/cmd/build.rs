@@ -36,11 +36,13 @@ pub fn execute(args: BuildArgs) -> anyhow::Result<()> {
         );
     }
     println!(
-        "built {} files ({} written, {} unchanged, {} KiB) into {} in {} ms",
+        "built {} files ({} written, {} unchanged, {} KiB) from {} posts and {} health results into {} in {} ms",
         stats.written + stats.unchanged,
         stats.written,
         stats.unchanged,
         stats.bytes / 1024,
+        rendered.site.posts.len(),
+        rendered.site.health.results,
         out.display(),
         started.elapsed().as_millis()
     );

@@ -14,6 +14,7 @@ pub mod views;
 use crate::site::Site;
 use crate::theme::Theme;
 use std::collections::BTreeMap;
+use std::sync::atomic::AtomicUsize;
 
 pub use pages::PAGE_SIZE;
 
@@ -57,10 +58,11 @@ fn template_error(name: &str, e: &tera::Error) -> RenderError {
 }
 
 /// Render the whole site.
-pub fn render(site: &Site, theme: &Theme) -> Result<Files, RenderError> {
+pub fn render(site: &Site, theme: &Theme) -> Result<(Files, WorkCount), RenderError> {
     let tera = templates(theme)?;
     let mut files = Files::new();
-    pages::render_all(site, &tera, &mut files)?;
+    let work = Work::default();
+    pages::render_all(site, &tera, &mut files, &work)?;
     api::uptime::render(site, &mut files);
     api::statuspage::render(site, &mut files);
     feeds::render(site, &mut files);
@@ -72,5 +74,24 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Files, RenderError> {
     for (name, bytes) in &theme.statics {
         files.insert(name.clone(), bytes.clone());
     }
-    Ok(files)
+    let count = WorkCount {
+        renders: work.renders.into_inner(),
+        post_views: work.post_views.into_inner(),
+    };
+    Ok((files, count))
+}
+
+/// Counters bumped while rendering (shared by the parallel page renders).
+#[derive(Debug, Default)]
+pub struct Work {
+    pub renders: AtomicUsize,
+    pub post_views: AtomicUsize,
+}
+
+/// How much work a render did: template renders and post views built. A template
+/// that walked every post for every page would make these grow with N².
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WorkCount {
+    pub renders: usize,
+    pub post_views: usize,
 }

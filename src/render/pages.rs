@@ -1,10 +1,11 @@
 //! One function per kind of HTML page; each fills a tera context from views.
 
 use super::views::{self, PostView, SiteView};
-use super::{Files, RenderError, template_error, time};
+use super::{Files, RenderError, Work, template_error, time};
 use crate::site::Site;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::sync::atomic::Ordering;
 use tera::{Context, Tera};
 
 /// Posts per page of the history and news archives.
@@ -40,26 +41,32 @@ struct Pagination {
 }
 
 /// Render every HTML page into `files`.
-pub fn render_all(site: &Site, tera: &Tera, files: &mut Files) -> Result<(), RenderError> {
+pub fn render_all(
+    site: &Site,
+    tera: &Tera,
+    files: &mut Files,
+    work: &Work,
+) -> Result<(), RenderError> {
     let sv = views::site_view(site);
-    home(site, &sv, tera, files)?;
+    home(site, &sv, tera, files, work)?;
     // Post pages are independent: render them in parallel, then insert in order
     // (a BTreeMap), so the output does not depend on the number of threads.
     let pages: Vec<(String, Vec<u8>)> = site
         .posts
         .par_iter()
         .map(|p| {
-            let view = views::post(site, p, true);
+            let view = post_view(site, p, true, work);
             let meta = meta(site, &p.path(), &p.title, &status_sentence(site, &view), "");
             let mut ctx = base(&sv, &meta);
             ctx.insert("post", &view);
-            let html = render(tera, "post.html", &ctx)?;
+            let html = render(tera, "post.html", &ctx, work)?;
             Ok((format!("{}index.html", p.path()), html))
         })
         .collect::<Result<_, RenderError>>()?;
     files.extend(pages);
     archive(
         site,
+        work,
         &sv,
         tera,
         files,
@@ -67,7 +74,7 @@ pub fn render_all(site: &Site, tera: &Tera, files: &mut Files) -> Result<(), Ren
         "Incident history",
         &site.history,
     )?;
-    archive(site, &sv, tera, files, "news", "News", &site.news)?;
+    archive(site, work, &sv, tera, files, "news", "News", &site.news)?;
     for (i, (c, state)) in site
         .config
         .components
@@ -83,7 +90,7 @@ pub fn render_all(site: &Site, tera: &Tera, files: &mut Files) -> Result<(), Ren
         let posts: Vec<PostView> = site
             .select(touching)
             .take(PAGE_SIZE)
-            .map(|p| views::post(site, p, false))
+            .map(|p| post_view(site, p, false, work))
             .collect();
         let mut ctx = base(&sv, &meta);
         ctx.insert("component", &cv);
@@ -91,6 +98,7 @@ pub fn render_all(site: &Site, tera: &Tera, files: &mut Files) -> Result<(), Ren
         ctx.insert("posts", &posts);
         ctx.insert("more", &(touching.len() > PAGE_SIZE));
         put(
+            work,
             tera,
             "component.html",
             &ctx,
@@ -106,6 +114,7 @@ pub fn render_all(site: &Site, tera: &Tera, files: &mut Files) -> Result<(), Ren
         "",
     );
     put(
+        work,
         tera,
         "404.html",
         &base(&sv, &meta),
@@ -115,7 +124,13 @@ pub fn render_all(site: &Site, tera: &Tera, files: &mut Files) -> Result<(), Ren
     Ok(())
 }
 
-fn home(site: &Site, sv: &SiteView, tera: &Tera, files: &mut Files) -> Result<(), RenderError> {
+fn home(
+    site: &Site,
+    sv: &SiteView,
+    tera: &Tera,
+    files: &mut Files,
+    work: &Work,
+) -> Result<(), RenderError> {
     // Past means over: not open, not running, not still to come.
     let current = |i: &usize| {
         site.open_incidents.contains(i)
@@ -142,31 +157,32 @@ fn home(site: &Site, sv: &SiteView, tera: &Tera, files: &mut Files) -> Result<()
     // Every open incident is shown: during an outage nothing may be cut off.
     ctx.insert(
         "open_incidents",
-        &summaries(site, &site.open_incidents, usize::MAX),
+        &summaries(site, work, &site.open_incidents, usize::MAX),
     );
     ctx.insert(
         "active_maintenance",
-        &summaries(site, &site.active_maintenance, usize::MAX),
+        &summaries(site, work, &site.active_maintenance, usize::MAX),
     );
     ctx.insert(
         "upcoming_maintenance",
-        &summaries(site, &site.upcoming_maintenance, HOME_LIST),
+        &summaries(site, work, &site.upcoming_maintenance, HOME_LIST),
     );
-    ctx.insert("news", &summaries(site, &site.news, HOME_LIST));
-    ctx.insert("recent", &summaries(site, &recent, HOME_LIST));
-    put(tera, "index.html", &ctx, "index.html".into(), files)
+    ctx.insert("news", &summaries(site, work, &site.news, HOME_LIST));
+    ctx.insert("recent", &summaries(site, work, &recent, HOME_LIST));
+    put(work, tera, "index.html", &ctx, "index.html".into(), files)
 }
 
-fn summaries<'a>(site: &'a Site, idx: &[usize], n: usize) -> Vec<PostView<'a>> {
+fn summaries<'a>(site: &'a Site, work: &Work, idx: &[usize], n: usize) -> Vec<PostView<'a>> {
     idx.iter()
         .take(n)
-        .map(|&i| views::post(site, &site.posts[i], false))
+        .map(|&i| post_view(site, &site.posts[i], false, work))
         .collect()
 }
 
 /// A paginated archive grouped by month: `<section>/`, `<section>/page/2/`, …
 fn archive(
     site: &Site,
+    work: &Work,
     sv: &SiteView,
     tera: &Tera,
     files: &mut Files,
@@ -193,7 +209,7 @@ fn archive(
         let mut months: Vec<MonthView> = Vec::new();
         for p in site.select(chunk) {
             let label = time::month(p.date(), site.config.timezone);
-            let view = views::post(site, p, false);
+            let view = post_view(site, p, false, work);
             match months.last_mut() {
                 Some(m) if m.label == label => m.posts.push(view),
                 _ => months.push(MonthView {
@@ -219,7 +235,14 @@ fn archive(
         ctx.insert("heading", title);
         ctx.insert("months", &months);
         ctx.insert("pagination", &pagination);
-        put(tera, "list.html", &ctx, format!("{path}index.html"), files)?;
+        put(
+            work,
+            tera,
+            "list.html",
+            &ctx,
+            format!("{path}index.html"),
+            files,
+        )?;
     }
     Ok(())
 }
@@ -283,19 +306,32 @@ fn status_sentence(site: &Site, v: &PostView) -> String {
     }
 }
 
-fn render(tera: &Tera, template: &str, ctx: &Context) -> Result<Vec<u8>, RenderError> {
+fn render(tera: &Tera, template: &str, ctx: &Context, work: &Work) -> Result<Vec<u8>, RenderError> {
+    work.renders.fetch_add(1, Ordering::Relaxed);
     tera.render(template, ctx)
         .map(String::into_bytes)
         .map_err(|e| template_error(template, &e))
 }
 
 fn put(
+    work: &Work,
     tera: &Tera,
     template: &str,
     ctx: &Context,
     path: String,
     files: &mut Files,
 ) -> Result<(), RenderError> {
-    files.insert(path, render(tera, template, ctx)?);
+    files.insert(path, render(tera, template, ctx, work)?);
     Ok(())
+}
+
+/// Build a post's view, counting it: the per-build total proves the work is linear.
+fn post_view<'a>(
+    site: &'a Site,
+    p: &'a crate::content::Post,
+    full: bool,
+    work: &Work,
+) -> PostView<'a> {
+    work.post_views.fetch_add(1, Ordering::Relaxed);
+    views::post(site, p, full)
 }

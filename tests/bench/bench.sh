@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Lantern benchmark: prints numbers, asserts nothing.
+#
+#   bash tests/bench/bench.sh            # N = 100, 1,000, 10,000 posts + the 6.5 M result feed
+#   QUICK=1 bash tests/bench/bench.sh    # N = 100 and 1,000 only
+#
+# Each workload is generated once (tests/tools/gen_site.rs), then built RUNS times
+# (default 5) into a fresh output folder; the table shows medians. Wall, CPU and
+# peak RSS come from GNU time. A final column checks that a rebuild with nothing
+# changed writes 0 files. Sites live in $BENCH_DIR (default /tmp/lantern-bench).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+RUNS=${RUNS:-5}
+DIR=${BENCH_DIR:-/tmp/lantern-bench}
+NOW=1795856400   # 2026-11-28T09:00:00Z, the generators' "now"
+mkdir -p "$DIR"
+cargo build --release --quiet --bin lantern --example gen-site
+BIN=target/release/lantern
+GEN=target/release/examples/gen-site
+
+gen() { # name posts checks interval
+  local out="$DIR/$1"
+  if [ ! -f "$out/content/site.yaml" ]; then
+    "$GEN" --posts "$2" --checks "$3" --days 90 --interval "$4" "$out" >/dev/null
+  fi
+  echo "$out"
+}
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+bench() { # label site
+  local label=$1 site=$2 walls=() cpus=() rss=() line
+  for _ in $(seq "$RUNS"); do
+    rm -rf "$site/public"
+    line=$(SOURCE_DATE_EPOCH=$NOW /usr/bin/time -f "TIME %e %U %S %M" "$BIN" build --root "$site" 2>&1 >"$DIR/last.out" | grep '^TIME')
+    read -r _ w u s m <<<"$line"
+    walls+=("$w"); cpus+=("$(echo "$u + $s" | bc)"); rss+=("$m")
+  done
+  local out files kib results
+  out=$(cat "$DIR/last.out")
+  files=$(sed -E 's/^built ([0-9]+) files.*/\1/' <<<"$out")
+  kib=$(sed -E 's/.*unchanged, ([0-9]+) KiB.*/\1/' <<<"$out")
+  results=$(sed -E 's/.* and ([0-9]+) health results.*/\1/' <<<"$out")
+  local wall cpu peak
+  wall=$(printf '%s\n' "${walls[@]}" | median)
+  cpu=$(printf '%s\n' "${cpus[@]}" | median)
+  peak=$(printf '%s\n' "${rss[@]}" | median)
+  # Rebuild with nothing changed: must write nothing.
+  local again written
+  again=$(SOURCE_DATE_EPOCH=$NOW "$BIN" build --root "$site")
+  written=$(sed -E 's/.*\(([0-9]+) written.*/\1/' <<<"$again")
+  local rps
+  rps=$(echo "$results / $wall" | bc 2>/dev/null || echo "-")
+  printf '| %-34s | %7.2f s | %7.2f s | %7.0f MB | %6s | %8s KiB | %10s | %12s | %s |\n' \
+    "$label" "$wall" "$cpu" "$(echo "$peak / 1024" | bc)" "$files" "$kib" "$results" "$rps" "$written"
+  echo "$wall" >"$DIR/$label.wall"
+}
+
+echo "| workload (median of $RUNS) | wall | CPU | peak RSS | files | written | results | results/s | rebuild writes |"
+echo "|---|---|---|---|---|---|---|---|---|"
+bench "100 posts, example feed" "$(gen p100 100 6 300s)"
+bench "1,000 posts, example feed" "$(gen p1000 1000 6 300s)"
+if [ -z "${QUICK:-}" ]; then
+  bench "10,000 posts, example feed" "$(gen p10000 10000 6 300s)"
+  bench "10,000 posts + 50 checks x 90 d x 1 min" "$(gen big 10000 50 60s)"
+  t1=$(cat "$DIR/1,000 posts, example feed.wall"); t10=$(cat "$DIR/10,000 posts, example feed.wall")
+  echo
+  echo "time(10,000) / time(1,000) = $(echo "scale=2; $t10 / $t1" | bc)"
+fi
+
+# Preview server: edit one post of the 1,000-post site, time until the new page is served.
+site="$DIR/p1000"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+SOURCE_DATE_EPOCH=$NOW "$BIN" serve --root "$site" --port "$port" >"$DIR/serve.log" 2>&1 &
+spid=$!
+trap 'kill $spid 2>/dev/null || true' EXIT
+python3 - "$site" "$port" <<'PY'
+import glob, os, sys, time, urllib.request
+site, port = sys.argv[1], sys.argv[2]
+def get(path):
+    try:
+        return urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5).read().decode()
+    except Exception:
+        return ""
+for _ in range(600):
+    if get("/"):
+        break
+    time.sleep(0.05)
+post = sorted(glob.glob(os.path.join(site, "content/news/*.md")))[0]
+slug = os.path.basename(post)[:-3]
+original = open(post).read()
+times = []
+try:
+    for i in range(5):
+        marker = f"bench-marker-{time.time_ns()}"
+        t0 = time.perf_counter()
+        with open(post, "w") as f:
+            f.write(original + f"\n{marker}\n")
+        while marker not in get(f"/news/{slug}/"):
+            time.sleep(0.005)
+        times.append((time.perf_counter() - t0) * 1000)
+        time.sleep(0.3)
+finally:
+    open(post, "w").write(original)
+times.sort()
+print(f"\nserve: edit one post of a 1,000-post site -> new page served: median {times[2]:.0f} ms (runs: {', '.join(f'{t:.0f}' for t in times)})")
+PY
