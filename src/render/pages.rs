@@ -64,17 +64,18 @@ pub fn render_all(
         })
         .collect::<Result<_, RenderError>>()?;
     files.extend(pages);
-    archive(
-        site,
-        work,
-        &sv,
-        tera,
-        files,
-        "history",
-        "Incident history",
-        &site.history,
-    )?;
-    archive(site, work, &sv, tera, files, "news", "News", &site.news)?;
+    let history = Section {
+        name: "history",
+        title: "Incident history",
+        posts: &site.history,
+    };
+    archive(site, work, &sv, tera, files, &history)?;
+    let news = Section {
+        name: "news",
+        title: "News",
+        posts: &site.news,
+    };
+    archive(site, work, &sv, tera, files, &news)?;
     for (i, (c, state)) in site
         .config
         .components
@@ -179,17 +180,23 @@ fn summaries<'a>(site: &'a Site, work: &Work, idx: &[usize], n: usize) -> Vec<Po
         .collect()
 }
 
-/// A paginated archive grouped by month: `<section>/`, `<section>/page/2/`, …
+/// A paginated archive: its URL section, heading and posts (newest first).
+struct Section<'a> {
+    name: &'static str,
+    title: &'static str,
+    posts: &'a [usize],
+}
+
 fn archive(
     site: &Site,
     work: &Work,
     sv: &SiteView,
     tera: &Tera,
     files: &mut Files,
-    section: &'static str,
-    title: &str,
-    idx: &[usize],
+    sec: &Section,
 ) -> Result<(), RenderError> {
+    // Grouped by month: `<section>/`, `<section>/page/2/`, …
+    let (section, title, idx) = (sec.name, sec.title, sec.posts);
     let root = site.config.base_path();
     let chunks: Vec<&[usize]> = if idx.is_empty() {
         vec![&[][..]]
