@@ -105,41 +105,7 @@ pub enum Command {
     /// cstate: a cState content/issues/ folder (or the site folder) into posts under
     /// --out: severity down → incident (major), disrupted → incident (minor), notice
     /// → maintenance when date…resolvedWhen is a window, else news.
-    Import {
-        /// Which monitor the input comes from.
-        format: ImportFormat,
-        /// The input file (gatus, uptime-kuma, prometheus) or folder (upptime, cstate).
-        input: PathBuf,
-        /// Output: the feed file [default: content/health/<format>.jsonl]; for
-        /// cstate the content folder [default: content].
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Merge with the existing feed file instead of replacing it; importing the
-        /// same data again changes nothing.
-        #[arg(long)]
-        append: bool,
-        /// uptime-kuma: the JSON of `GET /api/status-page/<slug>`, for monitor names.
-        #[arg(long, value_name = "FILE")]
-        names: Option<PathBuf>,
-        /// prometheus: a `query_range` response for `probe_duration_seconds` with the
-        /// same series and steps, for latency.
-        #[arg(long, value_name = "FILE")]
-        latency: Option<PathBuf>,
-        /// prometheus: the series label that names each check [default: instance].
-        #[arg(long, value_name = "NAME")]
-        label: Option<String>,
-        /// cstate: IANA zone of dates written without an offset (e.g. Europe/Berlin);
-        /// required when any date has none.
-        #[arg(long, value_name = "ZONE")]
-        timezone: Option<String>,
-        /// cstate: map an affected system to a component id, `Name=id` (repeatable);
-        /// unmapped names are slugified.
-        #[arg(long = "component", value_name = "NAME=ID")]
-        components: Vec<String>,
-        /// upptime: days reconstructed, ending at the last update [default: 90; at most 3660].
-        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=3660))]
-        days: Option<u32>,
-    },
+    Import(ImportArgs),
 }
 
 /// Kinds of post `lantern new` can create.
@@ -158,4 +124,42 @@ pub enum ImportFormat {
     Upptime,
     Prometheus,
     Cstate,
+}
+
+/// Everything `lantern import` takes.
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// Which monitor the input comes from.
+    pub format: ImportFormat,
+    /// The input file (gatus, uptime-kuma, prometheus) or folder (upptime, cstate).
+    pub input: PathBuf,
+    /// Output: the feed file [default: content/health/<format>.jsonl]; for
+    /// cstate the content folder [default: content].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Merge with the existing feed file instead of replacing it; importing the
+    /// same data again changes nothing.
+    #[arg(long)]
+    pub append: bool,
+    /// uptime-kuma: the JSON of `GET /api/status-page/<slug>`, for monitor names.
+    #[arg(long, value_name = "FILE")]
+    pub names: Option<PathBuf>,
+    /// prometheus: a `query_range` response for `probe_duration_seconds` with the
+    /// same series and steps, for latency.
+    #[arg(long, value_name = "FILE")]
+    pub latency: Option<PathBuf>,
+    /// prometheus: the series label that names each check [default: instance].
+    #[arg(long, value_name = "NAME")]
+    pub label: Option<String>,
+    /// cstate: IANA zone of dates written without an offset (e.g. Europe/Berlin);
+    /// required when any date has none.
+    #[arg(long, value_name = "ZONE")]
+    pub timezone: Option<String>,
+    /// cstate: map an affected system to a component id, `Name=id` (repeatable);
+    /// unmapped names are slugified.
+    #[arg(long = "component", value_name = "NAME=ID")]
+    pub components: Vec<String>,
+    /// upptime: days reconstructed, ending at the last update [default: 90; at most 3660].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=3660))]
+    pub days: Option<u32>,
 }

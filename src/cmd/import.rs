@@ -6,20 +6,7 @@ use crate::import::{self, Imported, cstate};
 use anyhow::bail;
 use std::path::{Path, PathBuf};
 
-/// Everything `lantern import` was given.
-#[derive(Debug)]
-pub struct ImportArgs {
-    pub format: ImportFormat,
-    pub input: PathBuf,
-    pub out: Option<PathBuf>,
-    pub append: bool,
-    pub names: Option<PathBuf>,
-    pub latency: Option<PathBuf>,
-    pub label: Option<String>,
-    pub timezone: Option<String>,
-    pub components: Vec<String>,
-    pub days: Option<u32>,
-}
+pub use crate::cli::ImportArgs;
 
 fn format_name(f: ImportFormat) -> &'static str {
     match f {

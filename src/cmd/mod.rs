@@ -40,29 +40,7 @@ pub fn execute(command: Command) -> anyhow::Result<()> {
         }),
         Command::New { kind, title, root } => new::execute(kind, &title, &root),
         Command::Update { file, status, text } => update::execute(&file, &status, &text),
-        Command::Import {
-            format,
-            input,
-            out,
-            append,
-            names,
-            latency,
-            label,
-            timezone,
-            components,
-            days,
-        } => import::execute(import::ImportArgs {
-            format,
-            input,
-            out,
-            append,
-            names,
-            latency,
-            label,
-            timezone,
-            components,
-            days,
-        }),
+        Command::Import(args) => import::execute(args),
     }
 }
 

@@ -121,7 +121,8 @@ impl Post {
         }
     }
 
-    /// The newest moment the post changed: its latest update, or its date.
+    /// The newest moment the post changed: its latest update or resolution, else its
+    /// date. Not the window of upcoming maintenance, which lies in the future.
     pub fn updated(&self) -> DateTime<Utc> {
         let latest = match &self.detail {
             Detail::Incident(i) => i
@@ -134,7 +135,7 @@ impl Post {
             Detail::Maintenance(m) => m.updates.first().map(|u| u.at),
             Detail::News(_) => None,
         };
-        latest.map_or(self.date(), |l| l.max(self.date()))
+        latest.unwrap_or_else(|| self.date())
     }
 
     /// Site-relative path of the page, e.g. `incidents/db-outage/`.

@@ -28,7 +28,7 @@ fn sitemap(site: &Site, files: &Files) -> String {
     let lastmod: BTreeMap<String, DateTime<Utc>> = site
         .posts
         .iter()
-        .map(|p| (p.path(), last_change(p).min(site.now)))
+        .map(|p| (p.path(), p.updated().min(site.now)))
         .collect();
     let mut urls: Vec<(String, Option<DateTime<Utc>>)> = files
         .keys()
@@ -51,23 +51,6 @@ fn sitemap(site: &Site, files: &Files) -> String {
     }
     x.push_str("</urlset>\n");
     x
-}
-
-/// The latest update (or resolution) of a post, else its date.
-fn last_change(p: &crate::content::Post) -> DateTime<Utc> {
-    use crate::content::Detail;
-    let latest = match &p.detail {
-        Detail::Incident(i) => i
-            .updates
-            .first()
-            .map(|u| u.at)
-            .into_iter()
-            .chain(i.resolved)
-            .max(),
-        Detail::Maintenance(m) => m.updates.first().map(|u| u.at),
-        Detail::News(n) => Some(n.date),
-    };
-    latest.unwrap_or_else(|| p.date())
 }
 
 /// Allow everything and point at the sitemap. A preview build (drafts shown) asks
