@@ -19,7 +19,9 @@ pub struct TimeView {
     pub day: String,
 }
 
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 /// Format `t` for the site timezone.
 ///
@@ -30,13 +32,20 @@ pub fn view(t: DateTime<Utc>, tz: Tz) -> TimeView {
     use chrono_tz::OffsetName;
     let local = t.with_timezone(&tz);
     let offset = tz.offset_from_utc_datetime(&t.naive_utc());
-    let zone = offset.abbreviation().map_or_else(|| offset.fix().to_string(), str::to_string);
+    let zone = offset
+        .abbreviation()
+        .map_or_else(|| offset.fix().to_string(), str::to_string);
     let d = date(local.date_naive());
     let time = format!("{:02}:{:02} {zone}", local.hour(), local.minute());
     TimeView {
         iso: crate::time::iso(t),
         display: format!("{d}, {time}"),
-        day: format!("{:04}-{:02}-{:02}", local.year(), local.month(), local.day()),
+        day: format!(
+            "{:04}-{:02}-{:02}",
+            local.year(),
+            local.month(),
+            local.day()
+        ),
         date: d,
         time,
     }

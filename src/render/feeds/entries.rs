@@ -230,7 +230,7 @@ pub fn markdown(md: &str, page: &str) -> String {
             title,
             id,
         }),
-        other => other,
+        other => crate::render::markdown::labelled_task(other),
     });
     let mut out = String::with_capacity(md.len() * 3 / 2);
     html::push_html(&mut out, events);
