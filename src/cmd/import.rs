@@ -181,7 +181,7 @@ fn run_cstate(a: &ImportArgs) -> anyhow::Result<()> {
 /// Component ids of `<out>/site.yaml`, if there is one to compare with.
 fn site_component_ids(out: &Path) -> Option<Vec<String>> {
     let text = std::fs::read_to_string(out.join("site.yaml")).ok()?;
-    let doc: serde_yaml::Value = serde_yaml::from_str(&text).ok()?;
+    let doc: serde_yaml::Value = crate::yaml::from_str(&text).ok()?;
     let list = doc.get("components")?.as_sequence()?;
     Some(
         list.iter()

@@ -52,8 +52,8 @@ pub fn execute(file: &Path, status: &str, text: &str) -> anyhow::Result<()> {
     }
     // Refuse to write a file the build would reject.
     let check = match kind.as_str() {
-        "incidents" => serde_yaml::from_str::<IncidentMeta>(&yaml).map(|_| ()),
-        _ => serde_yaml::from_str::<MaintenanceMeta>(&yaml).map(|_| ()),
+        "incidents" => crate::yaml::from_str::<IncidentMeta>(&yaml).map(|_| ()),
+        _ => crate::yaml::from_str::<MaintenanceMeta>(&yaml).map(|_| ()),
     };
     check.map_err(|e| {
         anyhow::anyhow!(

@@ -10,6 +10,9 @@ use std::time::Duration;
 
 pub use raw::{ContactLink, RawConfig};
 
+/// Longest `stale_after` / `page_stale_after` accepted: ten years, like `history_days`.
+pub const MAX_SPAN: Duration = Duration::from_secs(3650 * 86400);
+
 /// Where the config lives, relative to the site root.
 pub const CONFIG_PATH: &str = "content/site.yaml";
 
@@ -204,6 +207,22 @@ fn validate(raw: RawConfig, text: &str, rel: &Path, diags: &mut Diagnostics) -> 
             .field("health.history_days"),
         );
     }
+    // The health model adds these spans to instants in seconds: keep them sane.
+    for (key, span) in [
+        ("stale_after", h.stale_after.0),
+        ("page_stale_after", h.page_stale_after.0),
+    ] {
+        if span > MAX_SPAN {
+            diags.push(
+                Diagnostic::error(
+                    rel,
+                    format!("{}s is out of range: use at most 3650d", span.as_secs()),
+                )
+                .at_line(yaml::key_line(text, "health"))
+                .field(format!("health.{key}")),
+            );
+        }
+    }
     let health = HealthConfig {
         stale_after: h.stale_after.0,
         degraded_latency_ms: h.degraded_latency_ms,
@@ -262,6 +281,40 @@ mod tests {
         assert_eq!(parse_base_url("https://x.org").unwrap().path(), "/");
         assert!(parse_base_url("status.example.com").is_err());
         assert!(parse_base_url("ftp://x.org/").is_err());
+    }
+
+    #[test]
+    fn huge_spans_are_refused() {
+        // Found by fuzzing (tests/fuzz, site_config): the health model overflowed
+        // adding `stale_after` to an instant.
+        let site = |span: &str| {
+            format!(
+                "title: T\nbase_url: https://x.org/\ncomponents:\n  - {{ id: web, name: Web, checks: [a] }}\nhealth:\n  stale_after: {span}\n"
+            )
+        };
+        let err = parse(&site("18446744073709551615s")).unwrap_err();
+        let d = err.errors().next().unwrap();
+        assert_eq!(d.field.as_deref(), Some("health.stale_after"));
+        assert_eq!(d.line, Some(5));
+        assert!(d.message.contains("at most 3650d"), "{}", d.message);
+        assert!(parse(&site("3650d")).is_ok());
+        assert!(parse(&site("3651d")).is_err());
+        let cfg = parse(&site("3650d")).unwrap();
+        let now = chrono::DateTime::from_timestamp(1_795_000_000, 0).unwrap();
+        let grid = crate::health::Grid::new(now, cfg.timezone, cfg.health.history_days);
+        let mut s = crate::health::series::Series::new(&grid);
+        s.add(
+            None,
+            grid.start.timestamp() - 60,
+            crate::health::record::State::Up,
+            None,
+        );
+        let stale = crate::health::coverage::stale_minutes(cfg.health.stale_after);
+        let cov = crate::health::coverage::coverage(&s, &grid, stale);
+        assert!(
+            cov.iter().all(|&c| c == 1),
+            "a ten-year stale_after covers the grid"
+        );
     }
 
     #[test]

@@ -156,7 +156,7 @@ fn read_issue(path: &Path, tz: Option<Tz>, no_zone: &mut Vec<String>) -> Result<
     let text = frontmatter::normalise(&text);
     let split = frontmatter::split(&text).map_err(|e| format!("{file}: {e}"))?;
     let front: Front =
-        serde_yaml::from_str(split.yaml).map_err(|e| format!("{file}: front matter: {e}"))?;
+        crate::yaml::from_str(split.yaml).map_err(|e| format!("{file}: front matter: {e}"))?;
     let title = front
         .title
         .filter(|t| !t.trim().is_empty())

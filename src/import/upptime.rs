@@ -111,7 +111,7 @@ pub fn import(input: &Path, days: u32) -> Result<Imported, UpptimeError> {
             path: yml.clone(),
             reason: e.to_string(),
         })?;
-        let meta: SiteYaml = serde_yaml::from_str(&text).map_err(|e| UpptimeError::Yaml {
+        let meta: SiteYaml = crate::yaml::from_str(&text).map_err(|e| UpptimeError::Yaml {
             path: yml.clone(),
             reason: e.to_string(),
         })?;
