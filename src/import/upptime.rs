@@ -106,6 +106,19 @@ pub fn import(input: &Path, days: u32) -> Result<Imported, UpptimeError> {
     let mut out = Imported::default();
     for site in &sites {
         let check = super::check_id(&site.slug);
+        // The slug names a file beside summary.json: never let it point elsewhere.
+        let plain = !site.slug.is_empty()
+            && site
+                .slug
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+            && !site.slug.starts_with('.');
+        if !plain {
+            return Err(UpptimeError::Yaml {
+                path: summary_path.clone(),
+                reason: format!("slug {:?} is not a plain file name", site.slug),
+            });
+        }
         let yml = dir.join(format!("{}.yml", site.slug));
         let text = std::fs::read_to_string(&yml).map_err(|e| UpptimeError::Yaml {
             path: yml.clone(),
@@ -276,6 +289,27 @@ mod tests {
             }
         }
         total
+    }
+
+    #[test]
+    fn slugs_cannot_reach_outside_the_checkout() {
+        let dir = tempfile::tempdir().unwrap();
+        let history = dir.path().join("history");
+        std::fs::create_dir_all(&history).unwrap();
+        std::fs::write(
+            dir.path().join("secret.yml"),
+            "status: up\nlastUpdated: 2026-11-20T10:00:00Z\n",
+        )
+        .unwrap();
+        std::fs::write(
+            history.join("summary.json"),
+            r#"[{"slug":"../secret","dailyMinutesDown":{}}]"#,
+        )
+        .unwrap();
+        let Err(err) = import(dir.path(), 2) else {
+            panic!("a path slug is refused")
+        };
+        assert!(err.to_string().contains("not a plain file name"), "{err}");
     }
 
     #[test]
