@@ -28,6 +28,10 @@ pub enum Command {
         /// Publish drafts too. Never the default.
         #[arg(long)]
         drafts: bool,
+        /// How long to wait while another build publishes the same output folder
+        /// (e.g. `90s`, `5m`; `0` fails at once).
+        #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_wait)]
+        wait: std::time::Duration,
     },
     /// Validate config, posts and theme without writing anything.
     Check {
@@ -162,4 +166,12 @@ pub struct ImportArgs {
     /// upptime: days reconstructed, ending at the last update [default: 90; at most 3660].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=3660))]
     pub days: Option<u32>,
+}
+
+/// `--wait`: a duration like `90s` or `5m`, or `0` for not waiting at all.
+fn parse_wait(s: &str) -> Result<std::time::Duration, String> {
+    if s.trim() == "0" {
+        return Ok(std::time::Duration::ZERO);
+    }
+    crate::time::parse_span(s)
 }

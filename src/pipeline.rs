@@ -1,7 +1,7 @@
 //! The build pipeline shared by `build`, `check` and `serve`.
 
 use crate::diagnostics::{Diagnostics, InvalidSite};
-use crate::output::{self, OutputError, WriteStats};
+use crate::output::{self, OutputError, PublishOptions, WriteStats};
 use crate::render::{self, Files, RenderError, WorkCount};
 use crate::site::{self, LoadOptions, Site};
 use crate::theme::{self, ThemeError};
@@ -44,8 +44,12 @@ pub fn render_site(opts: &LoadOptions) -> Result<Rendered, BuildError> {
 }
 
 /// Render and publish into `out`, replacing it only when everything succeeded.
-pub fn build(opts: &LoadOptions, out: &Path) -> Result<(Rendered, WriteStats), BuildError> {
+pub fn build(
+    opts: &LoadOptions,
+    out: &Path,
+    publish: &PublishOptions,
+) -> Result<(Rendered, WriteStats), BuildError> {
     let rendered = render_site(opts)?;
-    let stats = output::publish(out, &opts.root, &rendered.files)?;
+    let stats = output::publish(out, &opts.root, &rendered.files, publish)?;
     Ok((rendered, stats))
 }

@@ -1,10 +1,11 @@
 //! `lantern build`: render the site and publish it atomically.
 
+use crate::output::PublishOptions;
 use crate::pipeline;
 use crate::site::LoadOptions;
 use anyhow::Context;
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Options of `lantern build`.
 #[derive(Debug, Clone)]
@@ -13,6 +14,8 @@ pub struct BuildArgs {
     pub out: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// How long to wait for another build publishing the same output.
+    pub wait: Duration,
 }
 
 /// Build and publish; the previous output stays intact on any failure.
@@ -26,9 +29,24 @@ pub fn execute(args: BuildArgs) -> anyhow::Result<()> {
         base_url: args.base_url,
         now,
     };
-    let (rendered, stats) = pipeline::build(&opts, &out)
+    let shown = out.display().to_string();
+    let on_wait = |pid: Option<u32>| {
+        let holder = pid.map_or_else(String::new, |p| format!(" (pid {p})"));
+        eprintln!(
+            "waiting up to {}s for another lantern build publishing {shown}{holder}",
+            args.wait.as_secs()
+        );
+    };
+    let publish = PublishOptions {
+        wait: args.wait,
+        on_wait: &on_wait,
+    };
+    let (rendered, stats) = pipeline::build(&opts, &out, &publish)
         .context("build failed; the previous output was left as it was")?;
     super::print_warnings(&rendered.warnings);
+    if let Some(w) = &stats.warning {
+        eprintln!("warning: {w}");
+    }
     if args.drafts {
         eprintln!(
             "warning: --drafts: draft posts were published to {}",

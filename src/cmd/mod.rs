@@ -19,11 +19,13 @@ pub fn execute(command: Command) -> anyhow::Result<()> {
             out,
             base_url,
             drafts,
+            wait,
         } => build::execute(build::BuildArgs {
             root,
             out,
             base_url,
             drafts,
+            wait,
         }),
         Command::Check { root } => check::execute(&root),
         Command::Init { dir } => init::execute(&dir),

@@ -19,7 +19,11 @@ pub fn replace(new: &Path, target: &Path) -> io::Result<()> {
             Err(e) => return Err(e),
         }
     }
-    let old = new.with_extension("old");
+    // `<staging>-old`: still named like a staging folder, so a killed build's copy is
+    // found and cleared by the next one (`with_extension` would cut at the first dot).
+    let mut old = new.as_os_str().to_owned();
+    old.push("-old");
+    let old = std::path::PathBuf::from(old);
     std::fs::rename(target, &old)?;
     if let Err(e) = std::fs::rename(new, target) {
         let _ = std::fs::rename(&old, target);
