@@ -263,7 +263,9 @@ fn a_symlinked_output_is_replaced_at_its_target_and_stays_a_link() {
 }
 
 /// Hold the publishing lock of `<site>/public` the way a running build does.
-struct FakeBuild(fs::File);
+struct FakeBuild {
+    _held: fs::File,
+}
 
 impl FakeBuild {
     fn hold(site: &Site, pid: u32) -> FakeBuild {
@@ -277,7 +279,7 @@ impl FakeBuild {
         // SAFETY: the descriptor stays open for the duration of the call.
         assert_eq!(unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) }, 0);
         fs::write(site.path(".public.lantern-lock"), format!("{pid}\n")).unwrap();
-        FakeBuild(f)
+        FakeBuild { _held: f }
     }
 }
 

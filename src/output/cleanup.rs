@@ -90,7 +90,15 @@ fn remove_listed(dir: &Path, listed: &BTreeSet<String>) -> io::Result<Vec<String
     let mut files = Vec::new();
     let mut dirs = Vec::new();
     let mut kept = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
+    if !fs::symlink_metadata(dir)?.is_dir() {
+        // Somebody put something else (a link?) in its place: not ours to touch.
+        return Ok(vec![dir.display().to_string()]);
+    }
+    let walk = walkdir::WalkDir::new(dir)
+        .follow_root_links(false)
+        .min_depth(1)
+        .sort_by_file_name();
+    for entry in walk {
         let entry = entry.map_err(io::Error::from)?;
         let rel = owner::relative(dir, entry.path());
         let kind = entry.file_type();
@@ -181,6 +189,24 @@ mod tests {
         std::os::unix::fs::symlink(&outside, d.join("a")).unwrap();
         let kept = remove_listed(&d, &set(&["a/index.html", "a"])).unwrap();
         assert_eq!(kept, ["a"]);
+        assert_eq!(
+            fs::read_to_string(outside.join("index.html")).unwrap(),
+            "precious"
+        );
+    }
+
+    #[test]
+    fn a_link_in_place_of_the_old_tree_is_left_alone() {
+        let t = tempfile::tempdir().unwrap();
+        let outside = t.path().join("outside");
+        fs::create_dir(&outside).unwrap();
+        fs::write(outside.join("index.html"), "precious").unwrap();
+        std::os::unix::fs::symlink(&outside, t.path().join("old")).unwrap();
+        let kept = remove_old(
+            &t.path().join("old"),
+            &Existing::Listed(set(&["index.html"])),
+        );
+        assert_eq!(kept.unwrap().len(), 1);
         assert_eq!(
             fs::read_to_string(outside.join("index.html")).unwrap(),
             "precious"

@@ -76,7 +76,9 @@ impl Drop for OutputLock {
 
 /// A held `flock` on a staging folder; released on drop.
 #[derive(Debug)]
-pub struct DirLock(#[allow(dead_code)] File);
+pub struct DirLock {
+    _held: File,
+}
 
 /// Lock the folder `dir` without waiting: `None` when a live build holds it.
 pub fn try_lock_dir(dir: &Path) -> io::Result<Option<DirLock>> {
@@ -84,7 +86,7 @@ pub fn try_lock_dir(dir: &Path) -> io::Result<Option<DirLock>> {
         .read(true)
         .custom_flags(libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC)
         .open(dir)?;
-    Ok(try_flock(&file)?.then_some(DirLock(file)))
+    Ok(try_flock(&file)?.then_some(DirLock { _held: file }))
 }
 
 /// Open or create the lock file, never through a symlink and never blocking on a FIFO.

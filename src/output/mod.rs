@@ -17,7 +17,7 @@ pub use marker::NAME as MARKER;
 
 use crate::render::Files;
 use error::io_err;
-use owner::{Existing, PLACEHOLDER};
+use owner::{Depth, Existing, PLACEHOLDER};
 use rayon::prelude::*;
 use std::fs;
 use std::path::Path;
@@ -58,13 +58,14 @@ pub fn publish(
     let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
     let place = place::resolve(out, root, home.as_deref())?;
     // Judge before creating anything (the lock file included): a refused folder and
-    // its surroundings stay exactly as they were.
-    owner::inspect(&place.dir, out)?;
+    // its surroundings stay exactly as they were. A quick look suffices here; the full
+    // one follows under the lock.
+    owner::inspect(&place.dir, out, Depth::Top)?;
     fs::create_dir_all(&place.parent).map_err(io_err(&place.parent))?;
     let lock_path = place.parent.join(format!(".{}.lantern-lock", place.name));
     let _lock = lock::acquire(&lock_path, out, opts.wait, opts.on_wait)?;
     // Again under the lock: the folder may have changed while we waited.
-    let existing = owner::inspect(&place.dir, out)?;
+    let existing = owner::inspect(&place.dir, out, Depth::Full)?;
     cleanup::clear_leftovers(&place.parent, &place.name)?;
     let dir = place.dir.as_path();
 
@@ -103,6 +104,10 @@ pub fn publish(
     // Held until we are done, so no other build takes our staging folder for a stale one.
     let _staging_lock = lock::try_lock_dir(&staging).map_err(io_err(&staging))?;
     let result = fill(&staging, dir, &all, &same).and_then(|stats| {
+        if let Ok(meta) = fs::metadata(dir) {
+            // The swapped-in folder keeps the old one's mode (a web root's `2775`, say).
+            fs::set_permissions(&staging, meta.permissions()).map_err(io_err(&staging))?;
+        }
         swap::replace(&staging, dir).map_err(io_err(out))?;
         Ok(stats)
     });

@@ -38,9 +38,18 @@ impl Existing {
     }
 }
 
+/// How closely to look at a marked folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    /// The top level and the marker only: enough to know Lantern wrote the folder.
+    Top,
+    /// Every file, each of which must be listed in the marker.
+    Full,
+}
+
 /// Judge `dir` (an absolute path, links already resolved); `shown` names it in errors.
 /// Anything not provably Lantern's makes this fail, and nothing is changed either way.
-pub fn inspect(dir: &Path, shown: &Path) -> Result<Existing, OutputError> {
+pub fn inspect(dir: &Path, shown: &Path, depth: Depth) -> Result<Existing, OutputError> {
     let meta = match fs::symlink_metadata(dir) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Existing::Missing),
@@ -67,6 +76,7 @@ pub fn inspect(dir: &Path, shown: &Path) -> Result<Existing, OutputError> {
     }
     match read_marker(dir) {
         Some(Marker::Legacy) => Ok(Existing::Legacy),
+        Some(Marker::Listed(files)) if depth == Depth::Top => Ok(Existing::Listed(files)),
         Some(Marker::Listed(files)) => {
             let foreign = foreign_files(dir, &files).map_err(io_err(shown))?;
             if foreign.is_empty() {
@@ -98,7 +108,8 @@ fn is_placeholder(dir: &Path) -> bool {
 /// Folders count as Lantern's: they hold nothing of their own.
 fn foreign_files(dir: &Path, listed: &BTreeSet<String>) -> std::io::Result<Vec<String>> {
     let mut foreign = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
+    let walk = walkdir::WalkDir::new(dir).follow_root_links(false);
+    for entry in walk.min_depth(1).sort_by_file_name() {
         let entry = entry.map_err(std::io::Error::from)?;
         if entry.file_type().is_dir() {
             continue;
@@ -127,7 +138,7 @@ mod tests {
     use super::*;
 
     fn judge(dir: &Path) -> Result<Existing, String> {
-        inspect(dir, Path::new("OUT")).map_err(|e| e.to_string())
+        inspect(dir, Path::new("OUT"), Depth::Full).map_err(|e| e.to_string())
     }
 
     #[test]
@@ -201,6 +212,8 @@ mod tests {
         std::os::unix::fs::symlink("/etc", d.join("a/etc")).unwrap();
         let e = judge(&d).unwrap_err();
         assert!(e.contains("(e.g. .git/HEAD, a/etc)"), "{e}");
+        // A quick look (before taking the lock) only checks the marker.
+        assert!(inspect(&d, Path::new("OUT"), Depth::Top).is_ok());
     }
 
     #[test]
