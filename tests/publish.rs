@@ -401,17 +401,21 @@ fn three_builds_at_once_leave_one_complete_site_every_round() {
             }
         })
     };
-    let (mut waited, mut published) = (0, 0);
+    let (mut waited, mut published, mut refused) = (0, 0, 0);
     for round in 0..rounds() {
         let children: Vec<_> = epochs
             .iter()
-            .map(|e| {
+            .enumerate()
+            .map(|(i, e)| {
+                // The third does not wait: it publishes or fails for the lock.
+                let wait = if i == 2 { "0" } else { "60s" };
                 Command::new(env!("CARGO_BIN_EXE_lantern"))
                     .args([
                         OsStr::new("build"),
                         OsStr::new("--root"),
                         site.root.as_os_str(),
                     ])
+                    .args(["--wait", wait])
                     .current_dir(site.tmp())
                     .env("SOURCE_DATE_EPOCH", e.to_string())
                     .env("HOME", site.tmp())
@@ -439,6 +443,7 @@ fn three_builds_at_once_leave_one_complete_site_every_round() {
                     stderr.contains("another lantern build is publishing"),
                     "round {round}: a build failed for another reason:\n{stdout}{stderr}"
                 );
+                refused += 1;
             }
         }
         let now = snapshot(&site.public());
@@ -459,7 +464,7 @@ fn three_builds_at_once_leave_one_complete_site_every_round() {
     stop.store(true, Ordering::Relaxed);
     reader.join().unwrap();
     eprintln!(
-        "{} rounds: {published} builds published ({waited} after waiting), {} reads of index.html",
+        "{} rounds: {published} builds published ({waited} after waiting), {refused} refused for the lock, {} reads of index.html",
         rounds(),
         reads.load(Ordering::Relaxed)
     );

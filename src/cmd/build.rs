@@ -31,6 +31,9 @@ pub fn execute(args: BuildArgs) -> anyhow::Result<()> {
     };
     let shown = out.display().to_string();
     let on_wait = |pid: Option<u32>| {
+        if args.wait.is_zero() {
+            return; // the error says it all
+        }
         let holder = pid.map_or_else(String::new, |p| format!(" (pid {p})"));
         eprintln!(
             "waiting up to {}s for another lantern build publishing {shown}{holder}",
