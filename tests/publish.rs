@@ -478,3 +478,63 @@ fn three_builds_at_once_leave_one_complete_site_every_round() {
     build_with(&site, EPOCH + 60, site.tmp(), &[]).assert_ok();
     assert_marker_valid(&site.public());
 }
+
+/// Make `file` impossible to delete: `chattr +i` as root, a read-only folder otherwise.
+/// `None` where neither works (a file system without immutable files, under root).
+fn pin(file: &Path) -> Option<Box<dyn Fn()>> {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        let dir = file.parent().unwrap().to_path_buf();
+        let mode = move |m| {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&dir, fs::Permissions::from_mode(m)).unwrap();
+        };
+        mode(0o555);
+        return Some(Box::new(move || mode(0o755)));
+    }
+    let chattr = |flag: &str| {
+        Command::new("chattr")
+            .arg(flag)
+            .arg(file)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !chattr("+i") {
+        return None;
+    }
+    let file = file.to_path_buf();
+    Some(Box::new(move || {
+        Command::new("chattr")
+            .arg("-i")
+            .arg(&file)
+            .status()
+            .unwrap();
+    }))
+}
+
+#[test]
+fn an_undeletable_leftover_is_named_and_unpinning_it_unsticks_the_site() {
+    let site = Site::fixture("tiny");
+    build_with(&site, EPOCH, site.tmp(), &[]).assert_ok();
+    let leftover = site.path(".public.lantern-staging-99997");
+    fs::create_dir_all(leftover.join("incidents")).unwrap();
+    fs::write(leftover.join("incidents/half.html"), "half").unwrap();
+    let Some(unpin) = pin(&leftover.join("incidents/half.html")) else {
+        eprintln!("skipped: cannot make a file undeletable here");
+        return;
+    };
+    let before = snapshot(&site.public());
+    let run = build_with(&site, EPOCH + 60, site.tmp(), &[]);
+    unpin();
+    assert_eq!(run.code, Some(1), "{run}");
+    run.assert_stderr_has(&[
+        "cannot remove",
+        ".public.lantern-staging-99997",
+        "build again",
+    ]);
+    assert!(snapshot(&site.public()) == before);
+    build_with(&site, EPOCH + 60, site.tmp(), &[]).assert_ok();
+    assert!(!leftover.exists());
+    assert!(snapshot(&site.public()) != before);
+}
