@@ -3,6 +3,11 @@
 //! Readers of `public/` see either the complete old site or the complete new one.
 //! Files whose bytes did not change are hard-linked from the old output, so their
 //! mtimes stay put and rsync or CDN uploads only carry what changed.
+//!
+//! Nothing that is not Lantern's is ever replaced or removed: the output must be empty
+//! or carry a marker listing every file in it (`marker`, `owner`); a symlinked
+//! output is swapped at its target (`place`); one build at a time publishes a folder
+//! (`lock`); clean-up removes only listed files (`cleanup`).
 
 mod cleanup;
 mod error;
