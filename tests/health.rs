@@ -297,3 +297,35 @@ fn the_example_feed_builds_with_figures() {
     );
     let _ = read_text(&site.public().join("components/database/index.html"));
 }
+
+#[test]
+fn a_single_fresh_result_is_one_observed_minute_not_ninety_full_days() {
+    // Build at 12:00:20; the only result is 10 s old, in the minute still in progress.
+    let now = DAY + 12 * 3600 + 20;
+    let feed = format!(
+        "{{\"check\":\"web-http\",\"at\":\"{}\",\"ok\":true}}\n{{\"check\":\"db-primary\",\"at\":\"{}\",\"ok\":true}}\n",
+        iso(now - 10),
+        iso(now)
+    );
+    let site = site_with_feed(&feed);
+    let run = run_at(site.tmp(), now, ["build", "--root", "site"]);
+    run.assert_ok();
+    assert!(
+        !run.stderr.contains("dated after the build time"),
+        "a result in the build's own second is not in the future:\n{run}"
+    );
+    for id in ["web", "database"] {
+        let report = uptime_json(&site, id);
+        assert_eq!(report["status"], "operational", "{id}");
+        let days = report["days"].as_array().unwrap();
+        let (today, earlier) = days.split_last().unwrap();
+        assert_eq!(today["date"], "2026-11-20");
+        assert_eq!(today["observed_minutes"], 1.0, "{id}: {today}");
+        assert_eq!(today["uptime"], 100.0);
+        for d in earlier {
+            assert_eq!(d["uptime"], Value::Null, "{id}: no data before: {d}");
+            assert_eq!(d["observed_minutes"], 0.0, "{id}: {d}");
+        }
+        assert_eq!(report["windows"]["90d"], 100.0);
+    }
+}

@@ -146,7 +146,9 @@ impl<'a> ChunkOut<'a> {
 
     /// Place one valid record: on the grid, as an unknown check, or as a future result.
     fn accept(&mut self, r: Record<'a>, ingest: &Ingest) {
-        if r.at >= ingest.grid.now.timestamp() {
+        // Stamped in the build's own second is not "after the build": `now` carries
+        // sub-second digits that a result's whole-second `at` cannot.
+        if r.at > ingest.grid.now.timestamp() {
             self.future += 1;
             return;
         }
