@@ -75,7 +75,11 @@ fn error_message(e: &ureq::Error, timeout: Duration) -> String {
     match e {
         ureq::Error::Timeout(_) => timed_out(timeout),
         ureq::Error::HostNotFound => "host not found".into(),
-        ureq::Error::Io(io) => super::tcp::io_message(io),
+        // ureq reports a failed TLS handshake as an I/O error carrying the rustls one.
+        ureq::Error::Io(io) => match io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+            Some(r) => super::tls::rustls_message(r),
+            None => super::tcp::io_message(io),
+        },
         ureq::Error::ConnectionFailed => "connection failed".into(),
         ureq::Error::TooManyRedirects => format!("more than {MAX_REDIRECTS} redirects"),
         ureq::Error::RedirectFailed => "redirect failed".into(),
