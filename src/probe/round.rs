@@ -48,7 +48,7 @@ pub fn run(
                         status: status_word(outcome.state),
                         // A failure has no meaningful response time for the latency figures.
                         latency_ms: (outcome.state != State::Down)
-                            .then(|| outcome.latency.as_millis() as u64),
+                            .then_some(outcome.latency.as_millis() as u64),
                         message: outcome.message.as_deref(),
                     };
                     if let Err(e) = appender.append(at, &line) {
