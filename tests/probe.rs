@@ -527,3 +527,52 @@ fn bad_probe_config_names_file_line_and_field() {
     let run = lantern(s.tmp(), &["check", "--root", "site"]);
     assert!(!run.stderr.contains("pass@"), "{run}");
 }
+
+#[test]
+fn an_overrunning_round_is_followed_at_once_and_says_so() {
+    let s = site(
+        &["slow-cmd"],
+        "  - { id: slow-cmd, command: [sh, -c, \"sleep 1.3\"] }\n",
+    );
+    let child = Command::new(env!("CARGO_BIN_EXE_lantern"))
+        .args(["probe", "--root", "site", "--every", "1s"])
+        .current_dir(s.tmp())
+        .env_remove("SOURCE_DATE_EPOCH")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(3000));
+    // SAFETY: sending SIGINT to the child we spawned.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("longer than --every 1 s; the next starts now"),
+        "{stderr}"
+    );
+    let rounds = feed_lines(&s).len();
+    assert!((2..=4).contains(&rounds), "back-to-back rounds: {rounds}");
+}
+
+#[test]
+fn check_warns_about_probes_and_checks_that_do_not_meet() {
+    let s = site(
+        &["fed", "probed", "ghost"],
+        "  - { id: probed, command: [\"true\"] }\n  - { id: stray, command: [\"true\"] }\n",
+    );
+    s.write(
+        "content/health/other.jsonl",
+        "{\"check\":\"fed\",\"at\":\"2026-11-20T00:00:00Z\",\"ok\":true}\n",
+    );
+    let run = lantern(s.tmp(), &["check", "--root", "site"]);
+    run.assert_ok().assert_stderr_has(&[
+        "content/site.yaml:8: probe `stray` is not listed",
+        "check `ghost` of component `web` is neither a probe nor found in the health feed",
+    ]);
+    assert!(!run.stderr.contains("check `fed`"), "{run}");
+    assert!(!run.stderr.contains("check `probed`"), "{run}");
+}

@@ -58,7 +58,12 @@ impl Grid {
         let today = now.with_timezone(&tz).date_naive();
         let first = today - Duration::days(i64::from(history_days.max(1)) - 1);
         let start = day_start(first, tz).min(now - Duration::minutes(MAX_WINDOW_MINUTES as i64));
-        let start = start - Duration::seconds(i64::from(start.timestamp().rem_euclid(60) as i32));
+        // Whole minutes, no sub-second part: a clock `now` carries nanoseconds, and a
+        // start at hh:mm:00.5 would put each day's boundary half a second late,
+        // cutting the minute in progress out of today.
+        let start =
+            DateTime::from_timestamp(start.timestamp() - start.timestamp().rem_euclid(60), 0)
+                .expect("a grid start in range");
         // The grid ends with the build's own second: a result stamped in the minute in
         // progress (or in that very second) gets a slot instead of falling off the end
         // and being mistaken for one older than the window.
@@ -148,6 +153,21 @@ mod tests {
         );
         assert_eq!(g.slot(now.timestamp() - 60), Some(g.minutes - 2));
         assert_eq!(g.slot(now.timestamp() + 1), None, "after now: off the grid");
+    }
+
+    #[test]
+    fn sub_second_clocks_keep_the_minute_in_progress_in_today() {
+        let now =
+            Utc.with_ymd_and_hms(2026, 12, 1, 23, 59, 13).unwrap() + Duration::milliseconds(500);
+        let g = Grid::new(now, Tz::UTC, 90);
+        assert_eq!(g.start.timestamp_subsec_nanos(), 0);
+        let today = g.days.last().unwrap();
+        let slot = g.slot(now.timestamp()).unwrap();
+        assert!(
+            (today.start..today.end).contains(&slot),
+            "{slot} in {today:?}"
+        );
+        assert_eq!(today.end, g.minutes);
     }
 
     #[test]
