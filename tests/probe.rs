@@ -576,3 +576,31 @@ fn check_warns_about_probes_and_checks_that_do_not_meet() {
     assert!(!run.stderr.contains("check `fed`"), "{run}");
     assert!(!run.stderr.contains("check `probed`"), "{run}");
 }
+
+#[test]
+fn the_feed_folder_must_not_lead_outside_the_site() {
+    let outside = tempfile::tempdir().unwrap();
+    let s = site(&["ok-cmd"], "  - { id: ok-cmd, command: [\"true\"] }\n");
+    std::fs::create_dir_all(s.path("content")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), s.path("content/health")).unwrap();
+    lantern(s.tmp(), &["probe", "--root", "site"])
+        .assert_failed()
+        .assert_stderr_has(&["leads outside the site", "nothing was appended"]);
+    assert_eq!(
+        std::fs::read_dir(outside.path()).unwrap().count(),
+        0,
+        "nothing written through the symlink"
+    );
+    // A monthly file that is a symlink is refused too (O_NOFOLLOW).
+    std::fs::remove_file(s.path("content/health")).unwrap();
+    std::fs::create_dir_all(s.path("content/health")).unwrap();
+    let target = outside.path().join("victim");
+    std::fs::write(&target, "keep\n").unwrap();
+    let name = format!(
+        "content/health/probe-{}.jsonl",
+        chrono::Utc::now().format("%Y-%m")
+    );
+    std::os::unix::fs::symlink(&target, s.path(&name)).unwrap();
+    lantern(s.tmp(), &["probe", "--root", "site"]).assert_failed();
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep\n");
+}
