@@ -15,7 +15,7 @@ pub const MAX_PARALLEL: usize = 64;
 
 /// One probe's result in a round.
 #[derive(Debug, Clone)]
-pub struct Result {
+pub struct RoundResult {
     pub id: String,
     /// When the probe started (UTC, whole seconds): the result's `at`.
     pub at: DateTime<Utc>,
@@ -28,9 +28,9 @@ pub fn run(
     probes: &[Probe],
     appender: &Appender,
     run: impl Fn(&Probe) -> Outcome + Sync,
-) -> std::result::Result<Vec<Result>, AppendError> {
+) -> Result<Vec<RoundResult>, AppendError> {
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result>>> = Mutex::new(vec![None; probes.len()]);
+    let results: Mutex<Vec<Option<RoundResult>>> = Mutex::new(vec![None; probes.len()]);
     let failure: Mutex<Option<AppendError>> = Mutex::new(None);
     let workers = probes.len().clamp(1, MAX_PARALLEL);
     std::thread::scope(|s| {
@@ -54,7 +54,7 @@ pub fn run(
                     if let Err(e) = appender.append(at, &line) {
                         failure.lock().expect("lock").get_or_insert(e);
                     }
-                    results.lock().expect("lock")[i] = Some(Result {
+                    results.lock().expect("lock")[i] = Some(RoundResult {
                         id: p.id.clone(),
                         at,
                         outcome,
