@@ -110,6 +110,27 @@ pub enum Command {
     /// --out: severity down → incident (major), disrupted → incident (minor), notice
     /// → maintenance when date…resolvedWhen is a window, else news.
     Import(ImportArgs),
+    /// Run the checks under `probes:` in site.yaml and append one result per probe to
+    /// content/<health.dir>/probe-YYYY-MM.jsonl.
+    ///
+    /// Prints one line per probe (id, up/degraded/down, latency, message) and exits 0
+    /// even when probes fail: a failing service is data. A bad config or an unwritable
+    /// feed exits 1 with nothing appended.
+    Probe {
+        /// Site root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Repeat every DURATION (e.g. 60s, 5m) until SIGINT or SIGTERM; the round in
+        /// flight finishes first. Rounds never overlap.
+        #[arg(long, value_name = "DURATION")]
+        every: Option<String>,
+        /// Build and publish the site after each round (as `lantern build`).
+        #[arg(long)]
+        build: bool,
+        /// Run only these probes (ids from site.yaml).
+        #[arg(long, value_name = "ID", num_args = 1..)]
+        only: Vec<String>,
+    },
 }
 
 /// Kinds of post `lantern new` can create.

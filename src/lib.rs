@@ -12,6 +12,7 @@ pub mod health;
 pub mod import;
 pub mod output;
 pub mod pipeline;
+pub mod probe;
 pub mod render;
 pub mod serve;
 pub mod site;

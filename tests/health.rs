@@ -297,3 +297,79 @@ fn the_example_feed_builds_with_figures() {
     );
     let _ = read_text(&site.public().join("components/database/index.html"));
 }
+
+#[test]
+fn a_single_fresh_result_is_one_observed_minute_not_ninety_full_days() {
+    // Build at 12:00:20; the only result is 10 s old, in the minute still in progress.
+    let now = DAY + 12 * 3600 + 20;
+    let feed = format!(
+        "{{\"check\":\"web-http\",\"at\":\"{}\",\"ok\":true}}\n{{\"check\":\"db-primary\",\"at\":\"{}\",\"ok\":true}}\n",
+        iso(now - 10),
+        iso(now)
+    );
+    let site = site_with_feed(&feed);
+    let run = run_at(site.tmp(), now, ["build", "--root", "site"]);
+    run.assert_ok();
+    assert!(
+        !run.stderr.contains("dated after the build time"),
+        "a result in the build's own second is not in the future:\n{run}"
+    );
+    for id in ["web", "database"] {
+        let report = uptime_json(&site, id);
+        assert_eq!(report["status"], "operational", "{id}");
+        let days = report["days"].as_array().unwrap();
+        let (today, earlier) = days.split_last().unwrap();
+        assert_eq!(today["date"], "2026-11-20");
+        assert_eq!(today["observed_minutes"], 1.0, "{id}: {today}");
+        assert_eq!(today["uptime"], 100.0);
+        for d in earlier {
+            assert_eq!(d["uptime"], Value::Null, "{id}: no data before: {d}");
+            assert_eq!(d["observed_minutes"], 0.0, "{id}: {d}");
+        }
+        assert_eq!(report["windows"]["90d"], 100.0);
+    }
+}
+
+#[test]
+fn a_final_line_without_a_newline_is_skipped_with_a_warning() {
+    let mut feed = outage_feed();
+    // A writer caught mid-line: the result is not written yet, so it must not count.
+    feed.push_str(&format!(
+        "{{\"check\":\"web-http\",\"at\":\"{}\",\"ok\":fal",
+        iso(NOW - 30)
+    ));
+    let site = site_with_feed(&feed);
+    let run = run_at(site.tmp(), NOW, ["build", "--root", "site"]);
+    run.assert_ok()
+        .assert_stderr_has(&["warning: content/health/feed.jsonl:2881:", "no line end"]);
+    assert_eq!(uptime_json(&site, "web")["status"], "operational");
+    // The same line completed is read like any other.
+    feed.push_str("se}\n");
+    site.write("content/health/feed.jsonl", &feed);
+    let run = run_at(site.tmp(), NOW, ["build", "--root", "site"]);
+    assert!(!run.assert_ok().stderr.contains("no line end"), "{run}");
+    assert_eq!(uptime_json(&site, "web")["status"], "major_outage");
+}
+
+#[test]
+fn feed_files_older_than_the_window_are_not_read() {
+    let site = site_with_feed(&outage_feed());
+    // Unreadable garbage in files that cannot hold a result inside the window: a
+    // monthly probe file of a month long gone, and any file last written before it.
+    site.write("content/health/probe-2025-01.jsonl", "not json\n");
+    site.write("content/health/old-export.jsonl", "not json\n");
+    let old = std::time::UNIX_EPOCH + std::time::Duration::from_secs((DAY - 200 * 86400) as u64);
+    std::fs::File::options()
+        .write(true)
+        .open(site.path("content/health/old-export.jsonl"))
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    run_at(site.tmp(), NOW, ["build", "--root", "site"]).assert_ok();
+    assert_eq!(uptime_json(&site, "database")["status"], "operational");
+    // The current month's file is read (and its garbage is an error).
+    site.write("content/health/probe-2026-11.jsonl", "not json\n");
+    run_at(site.tmp(), NOW, ["build", "--root", "site"])
+        .assert_failed()
+        .assert_stderr_has(&["probe-2026-11.jsonl:1:", "not valid JSON"]);
+}

@@ -5,6 +5,7 @@ mod check;
 mod import;
 mod init;
 mod new;
+mod probe;
 mod serve;
 mod update;
 
@@ -43,6 +44,17 @@ pub fn execute(command: Command) -> anyhow::Result<()> {
         Command::New { kind, title, root } => new::execute(kind, &title, &root),
         Command::Update { file, status, text } => update::execute(&file, &status, &text),
         Command::Import(args) => import::execute(args),
+        Command::Probe {
+            root,
+            every,
+            build,
+            only,
+        } => probe::execute(probe::ProbeArgs {
+            root,
+            every,
+            build,
+            only,
+        }),
     }
 }
 

@@ -1,5 +1,6 @@
 //! Site configuration: `content/site.yaml`, parsed and validated.
 
+pub mod probe;
 mod raw;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -8,6 +9,7 @@ use chrono_tz::Tz;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub use probe::{Probe, ProbeKind};
 pub use raw::{ContactLink, RawConfig};
 
 /// Longest `stale_after` / `page_stale_after` accepted: ten years, like `history_days`.
@@ -29,6 +31,8 @@ pub struct Config {
     pub contact: Vec<ContactLink>,
     pub components: Vec<Component>,
     pub health: HealthConfig,
+    /// Checks `lantern probe` runs itself, in config order.
+    pub probes: Vec<Probe>,
 }
 
 /// One component of the service shown on the status page.
@@ -223,6 +227,7 @@ fn validate(raw: RawConfig, text: &str, rel: &Path, diags: &mut Diagnostics) -> 
             );
         }
     }
+    let probes = probe::validate(raw.probes, text, rel, h.degraded_latency_ms, diags);
     let health = HealthConfig {
         stale_after: h.stale_after.0,
         degraded_latency_ms: h.degraded_latency_ms,
@@ -240,6 +245,7 @@ fn validate(raw: RawConfig, text: &str, rel: &Path, diags: &mut Diagnostics) -> 
         contact: raw.contact,
         components,
         health,
+        probes,
     })
 }
 

@@ -25,6 +25,8 @@ pub struct RawConfig {
     pub components: Vec<RawComponent>,
     #[serde(default)]
     pub health: RawHealth,
+    #[serde(default)]
+    pub probes: Vec<RawProbe>,
 }
 
 /// A way to reach the operator, shown on every page.
@@ -94,4 +96,33 @@ fn default_page_stale() -> Span {
 }
 fn default_dir() -> PathBuf {
     PathBuf::from("health")
+}
+
+/// One entry of `probes:` as written: exactly one of `http`, `tcp`, `command`, `tls`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProbe {
+    pub id: String,
+    #[serde(default)]
+    pub http: Option<String>,
+    #[serde(default)]
+    pub tcp: Option<String>,
+    #[serde(default)]
+    pub command: Option<Vec<String>>,
+    #[serde(default)]
+    pub tls: Option<String>,
+    #[serde(default)]
+    pub expect_status: Option<Vec<u16>>,
+    #[serde(default)]
+    pub expect_body: Option<String>,
+    #[serde(default)]
+    pub timeout: Option<Span>,
+    #[serde(default)]
+    pub warn_before: Option<Span>,
+    #[serde(default)]
+    pub degraded_latency_ms: Option<u64>,
+    #[serde(default)]
+    pub retries: Option<u32>,
+    #[serde(default)]
+    pub publish_output: Option<bool>,
 }

@@ -28,6 +28,18 @@ pub struct Feed {
     pub results: u64,
     pub files: usize,
     pub bytes: u64,
+    /// Files left unread because every result in them is older than the window.
+    pub skipped_files: usize,
+}
+
+/// How to read the feed beyond the grid.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Per check (same order as `checks`): an `up` result slower than this is degraded.
+    pub degraded_ms: Vec<u64>,
+    /// Skip files whose results all come before this instant (epoch seconds):
+    /// `probe-YYYY-MM.jsonl` of a month ending by then, or any file last modified before.
+    pub skip_before: Option<i64>,
 }
 
 /// Read every `*.jsonl` and `*.json` file under `dir` onto `grid`.
@@ -41,6 +53,21 @@ pub fn read(
     grid: &Grid,
     degraded_ms: u64,
 ) -> (Feed, Diagnostics) {
+    let opts = ReadOptions {
+        degraded_ms: vec![degraded_ms; checks.len()],
+        skip_before: None,
+    };
+    read_with(dir, site_root, checks, grid, &opts)
+}
+
+/// [`read`] with a latency threshold per check and old files skipped.
+pub fn read_with(
+    dir: &Path,
+    site_root: &Path,
+    checks: &[String],
+    grid: &Grid,
+    opts: &ReadOptions,
+) -> (Feed, Diagnostics) {
     let mut state = Ingest {
         index: checks
             .iter()
@@ -52,15 +79,25 @@ pub fn read(
         future: 0,
         results: 0,
         grid,
-        degraded_ms,
+        degraded_ms: (0..checks.len())
+            .map(|i| opts.degraded_ms.get(i).copied().unwrap_or(u64::MAX))
+            .collect(),
     };
     let mut diags = Diagnostics::default();
     let mut files = 0;
     let mut bytes = 0;
+    let mut skipped_files = 0;
     for path in feed_files(dir) {
         let rel = path.strip_prefix(site_root).unwrap_or(&path).to_path_buf();
+        let meta = std::fs::metadata(&path).ok();
+        if let Some(cut) = opts.skip_before {
+            if all_before(&path, meta.as_ref(), cut) {
+                skipped_files += 1;
+                continue;
+            }
+        }
         files += 1;
-        bytes += std::fs::metadata(&path).map_or(0, |m| m.len());
+        bytes += meta.map_or(0, |m| m.len());
         let result = if path.extension().is_some_and(|e| e == "jsonl") {
             state.read_lines(&path, &rel, &mut diags)
         } else {
@@ -95,9 +132,42 @@ pub fn read(
             results: state.results,
             files,
             bytes,
+            skipped_files,
         },
         diags,
     )
+}
+
+/// True when no result in the file can be at or after `cut`: a monthly probe file
+/// (`probe-YYYY-MM.jsonl`) of a month that ended by then, or a file last written before.
+fn all_before(path: &Path, meta: Option<&std::fs::Metadata>, cut: i64) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if month_end(name).is_some_and(|end| end <= cut) {
+        return true;
+    }
+    meta.and_then(|m| m.modified().ok())
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .is_some_and(|d| (d.as_secs() as i64) < cut)
+}
+
+/// The first instant (epoch seconds) after the month of `probe-YYYY-MM.jsonl`.
+pub fn month_end(name: &str) -> Option<i64> {
+    let ym = name.strip_prefix("probe-")?.strip_suffix(".jsonl")?;
+    let (y, m) = ym.split_once('-')?;
+    if y.len() != 4 || m.len() != 2 {
+        return None;
+    }
+    let (y, m): (i32, u32) = (y.parse().ok()?, m.parse().ok()?);
+    if !(1..=12).contains(&m) {
+        return None;
+    }
+    let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    chrono::NaiveDate::from_ymd_opt(ny, nm, 1).map(|d| {
+        d.and_hms_opt(0, 0, 0)
+            .expect("midnight")
+            .and_utc()
+            .timestamp()
+    })
 }
 
 fn feed_files(dir: &Path) -> Vec<PathBuf> {
@@ -119,7 +189,8 @@ struct Ingest<'g> {
     future: u64,
     results: u64,
     grid: &'g Grid,
-    degraded_ms: u64,
+    /// Per check index.
+    degraded_ms: Vec<u64>,
 }
 
 /// A result placed on the grid: check index, slot (`None`: before the grid), time,
@@ -145,8 +216,10 @@ impl<'a> ChunkOut<'a> {
     }
 
     /// Place one valid record: on the grid, as an unknown check, or as a future result.
-    fn accept(&mut self, r: Record<'a>, ingest: &Ingest) {
-        if r.at >= ingest.grid.now.timestamp() {
+    fn accept(&mut self, mut r: Record<'a>, ingest: &Ingest) {
+        // Stamped in the build's own second is not "after the build": `now` carries
+        // sub-second digits that a result's whole-second `at` cannot.
+        if r.at > ingest.grid.now.timestamp() {
             self.future += 1;
             return;
         }
@@ -154,6 +227,13 @@ impl<'a> ChunkOut<'a> {
             *self.unknown.entry(r.check).or_default() += 1;
             return;
         };
+        // Each check has its own threshold (a probe's `degraded_latency_ms`).
+        if r.state == State::Up
+            && r.latency_ms
+                .is_some_and(|l| u64::from(l) > ingest.degraded_ms[idx])
+        {
+            r.state = State::Degraded;
+        }
         self.placed.push((
             idx as u32,
             ingest.grid.slot(r.at),
@@ -192,14 +272,28 @@ impl Ingest<'_> {
             if pending.is_empty() {
                 break;
             }
-            let cut = if eof {
-                pending.len()
-            } else {
-                pending
-                    .iter()
-                    .rposition(|&b| b == b'\n')
-                    .map_or(0, |i| i + 1)
-            };
+            let cut = pending
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            if eof && cut < pending.len() {
+                // A last line without its line end may be a writer caught mid-line
+                // (`lantern probe` appends whole lines): not yet written, not an error.
+                if !pending[cut..].iter().all(u8::is_ascii_whitespace) {
+                    let line = line_no + pending[..cut].iter().filter(|&&b| b == b'\n').count();
+                    diags.push(
+                        Diagnostic::warning(
+                            rel,
+                            "the last line has no line end (a writer may be in the middle of it); skipped until it is complete",
+                        )
+                        .at_line(Some(line)),
+                    );
+                }
+                pending.truncate(cut);
+                if cut == 0 {
+                    break;
+                }
+            }
             if cut == 0 {
                 // No line end in a whole batch: one line is far over the limit. Skip it.
                 errors += 1;
@@ -260,7 +354,8 @@ impl Ingest<'_> {
                 ));
                 continue;
             }
-            match record::parse(line, self.degraded_ms) {
+            // Latency thresholds are per check: applied in `accept`.
+            match record::parse(line, u64::MAX) {
                 Ok(r) => out.accept(r, self),
                 Err(e) => out.errors.push((first_line + i, e)),
             }
@@ -368,7 +463,7 @@ impl<'de> serde::de::Visitor<'de> for ArrayVisitor<'_, '_, '_> {
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         use serde::de::Error;
         while let Some(raw) = seq.next_element::<record::Raw<'de>>()? {
-            let r = record::validate(raw, self.ingest.degraded_ms).map_err(|e| match e.field {
+            let r = record::validate(raw, u64::MAX).map_err(|e| match e.field {
                 Some(f) => A::Error::custom(format!("field `{f}`: {}", e.message)),
                 None => A::Error::custom(e.message),
             })?;
@@ -381,5 +476,28 @@ impl<'de> serde::de::Visitor<'de> for ArrayVisitor<'_, '_, '_> {
             self.out.accept(owned, self.ingest);
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn monthly_probe_files_end_with_their_month() {
+        let end =
+            |n| month_end(n).map(|t| chrono::DateTime::from_timestamp(t, 0).unwrap().to_rfc3339());
+        assert_eq!(
+            end("probe-2026-11.jsonl").as_deref(),
+            Some("2026-12-01T00:00:00+00:00")
+        );
+        assert_eq!(
+            end("probe-2026-12.jsonl").as_deref(),
+            Some("2027-01-01T00:00:00+00:00")
+        );
+        assert_eq!(end("probe-2026-13.jsonl"), None);
+        assert_eq!(end("probe-2026-1.jsonl"), None);
+        assert_eq!(end("checks-2026-11.jsonl"), None);
+        assert_eq!(end("probe-2026-11.json"), None);
     }
 }

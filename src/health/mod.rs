@@ -63,18 +63,65 @@ pub fn configured_checks(config: &Config) -> Vec<String> {
     v
 }
 
+/// Warnings for probes no component lists and for component checks that nothing
+/// feeds (neither a probe nor any result in the feed files read).
+pub fn unmatched_checks(config: &Config, feed: &Feed) -> Diagnostics {
+    let rel = Path::new(crate::config::CONFIG_PATH);
+    let listed = configured_checks(config);
+    let mut d = Diagnostics::default();
+    for p in &config.probes {
+        if listed.binary_search(&p.id).is_err() {
+            d.push(
+                crate::diagnostics::Diagnostic::warning(
+                    rel,
+                    format!("probe `{}` is not listed under `checks` of any component; its results are ignored", p.id),
+                )
+                .at_line(p.line),
+            );
+        }
+    }
+    for c in &config.components {
+        for id in &c.checks {
+            let fed = feed
+                .series
+                .get(id)
+                .is_some_and(|s| s.results > 0 || s.latest.is_some());
+            if !fed && !config.probes.iter().any(|p| &p.id == id) {
+                d.push(crate::diagnostics::Diagnostic::warning(
+                    rel,
+                    format!("check `{id}` of component `{}` is neither a probe nor found in the health feed; add it under `probes:` or feed it", c.id),
+                ));
+            }
+        }
+    }
+    d
+}
+
 /// Read the feed under `root/content/<health.dir>` onto the grid ending at `now`.
 pub fn read_feed(root: &Path, config: &Config, now: DateTime<Utc>) -> (Feed, Grid, Diagnostics) {
     let grid = Grid::new(now, config.timezone, config.health.history_days);
     let dir = root.join("content").join(&config.health.dir);
     let checks = configured_checks(config);
-    let (feed, diags) = feed::read(
-        &dir,
-        root,
-        &checks,
-        &grid,
-        config.health.degraded_latency_ms,
-    );
+    // A probe's own threshold wins for its check; every other check uses the health one.
+    let degraded_ms = checks
+        .iter()
+        .map(|id| {
+            config
+                .probes
+                .iter()
+                .find(|p| &p.id == id)
+                .map_or(config.health.degraded_latency_ms, |p| p.degraded_latency_ms)
+        })
+        .collect();
+    // A result before the grid still covers its first minutes (up to `stale_after`);
+    // anything older than that cannot change a figure, so its file need not be read.
+    let skip_before =
+        grid.start.timestamp() - config.health.stale_after.as_secs().min(i64::MAX as u64) as i64;
+    let opts = feed::ReadOptions {
+        degraded_ms,
+        skip_before: Some(skip_before),
+    };
+    let (feed, diags) = feed::read_with(&dir, root, &checks, &grid, &opts);
     (feed, grid, diags)
 }
 

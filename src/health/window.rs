@@ -10,7 +10,8 @@ pub const MAX_WINDOW_MINUTES: usize = 90 * 1440;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Grid {
     pub start: DateTime<Utc>,
-    /// Whole minutes from `start` to `now`; the minute in progress is not counted.
+    /// Minutes from `start` through the build's own second: the minute in progress is
+    /// the last (partial) slot, so a result stamped in it is on the grid.
     pub minutes: usize,
     pub now: DateTime<Utc>,
     /// History days in the site timezone, oldest first; the last is today.
@@ -57,8 +58,17 @@ impl Grid {
         let today = now.with_timezone(&tz).date_naive();
         let first = today - Duration::days(i64::from(history_days.max(1)) - 1);
         let start = day_start(first, tz).min(now - Duration::minutes(MAX_WINDOW_MINUTES as i64));
-        let start = start - Duration::seconds(i64::from(start.timestamp().rem_euclid(60) as i32));
-        let minutes = ((now - start).num_seconds() / 60).max(0) as usize;
+        // Whole minutes, no sub-second part: a clock `now` carries nanoseconds, and a
+        // start at hh:mm:00.5 would put each day's boundary half a second late,
+        // cutting the minute in progress out of today.
+        let start =
+            DateTime::from_timestamp(start.timestamp() - start.timestamp().rem_euclid(60), 0)
+                .expect("a grid start in range");
+        // The grid ends with the build's own second: a result stamped in the minute in
+        // progress (or in that very second) gets a slot instead of falling off the end
+        // and being mistaken for one older than the window.
+        let end = now.timestamp() + 1;
+        let minutes = ((end - start.timestamp()).max(0) as usize).div_ceil(60);
         let slot = |t: DateTime<Utc>| ((t - start).num_seconds() / 60).max(0) as usize;
         let days = (0..history_days.max(1))
             .map(|i| {
@@ -83,10 +93,10 @@ impl Grid {
         }
     }
 
-    /// Slot of an instant, if it falls on the grid (before now).
+    /// Slot of an instant, if it falls on the grid (not before `start`, not after now's second).
     pub fn slot(&self, epoch_secs: i64) -> Option<usize> {
         let d = epoch_secs - self.start.timestamp();
-        if d < 0 {
+        if d < 0 || epoch_secs > self.now.timestamp() {
             return None;
         }
         let s = (d / 60) as usize;
@@ -97,8 +107,9 @@ impl Grid {
     pub fn range(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> std::ops::Range<usize> {
         let f = ((from - self.start).num_seconds().max(0) / 60) as usize;
         let secs = (to - self.start).num_seconds().max(0);
-        let t = ((secs + 59) / 60) as usize;
-        f.min(self.minutes)..t.min(self.minutes)
+        let t = (((secs + 59) / 60) as usize).min(self.minutes);
+        // A span that starts after now (clamped to now by the caller) is empty, not reversed.
+        f.min(t)..t
     }
 }
 
@@ -124,8 +135,8 @@ mod tests {
         let today = g.days.last().unwrap();
         assert_eq!(
             today.end - today.start,
-            13 * 60,
-            "today runs to now (12:00 UTC = 13:00 CET)"
+            13 * 60 + 1,
+            "today runs to now (12:00 UTC = 13:00 CET), the minute in progress included"
         );
     }
 
@@ -137,9 +148,35 @@ mod tests {
         assert_eq!(g.days.len(), 7);
         assert_eq!(
             g.slot(now.timestamp()),
-            None,
-            "now itself is not a whole minute yet"
+            Some(g.minutes - 1),
+            "the build's own second is in the last (partial) slot"
         );
-        assert_eq!(g.slot(now.timestamp() - 60), Some(g.minutes - 1));
+        assert_eq!(g.slot(now.timestamp() - 60), Some(g.minutes - 2));
+        assert_eq!(g.slot(now.timestamp() + 1), None, "after now: off the grid");
+    }
+
+    #[test]
+    fn sub_second_clocks_keep_the_minute_in_progress_in_today() {
+        let now =
+            Utc.with_ymd_and_hms(2026, 12, 1, 23, 59, 13).unwrap() + Duration::milliseconds(500);
+        let g = Grid::new(now, Tz::UTC, 90);
+        assert_eq!(g.start.timestamp_subsec_nanos(), 0);
+        let today = g.days.last().unwrap();
+        let slot = g.slot(now.timestamp()).unwrap();
+        assert!(
+            (today.start..today.end).contains(&slot),
+            "{slot} in {today:?}"
+        );
+        assert_eq!(today.end, g.minutes);
+    }
+
+    #[test]
+    fn the_minute_in_progress_is_a_slot() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 20).unwrap();
+        let g = Grid::new(now, Tz::UTC, 2);
+        assert_eq!(g.slot(now.timestamp() - 10), Some(g.minutes - 1));
+        assert_eq!(g.slot(now.timestamp() - 25), Some(g.minutes - 2));
+        let today = g.days.last().unwrap();
+        assert_eq!(today.end - today.start, 12 * 60 + 1);
     }
 }

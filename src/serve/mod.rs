@@ -12,7 +12,7 @@ mod listen;
 mod path;
 mod reload;
 mod server;
-mod signal;
+pub mod signal;
 mod state;
 mod watch;
 

@@ -77,6 +77,7 @@ pub fn load(opts: &LoadOptions) -> Result<(Site, Diagnostics), InvalidSite> {
     diags.extend(post_diags);
     let (feed, grid, feed_diags) = health::read_feed(&opts.root, &config, opts.now);
     diags.extend(feed_diags);
+    diags.extend(health::unmatched_checks(&config, &feed));
     if diags.has_errors() {
         return Err(InvalidSite(diags));
     }
