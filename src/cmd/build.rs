@@ -7,6 +7,9 @@ use anyhow::Context;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+/// How long a build waits by default for another one publishing the same output.
+pub const DEFAULT_WAIT: Duration = Duration::from_secs(60);
+
 /// Options of `lantern build`.
 #[derive(Debug, Clone)]
 pub struct BuildArgs {

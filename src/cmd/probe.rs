@@ -70,6 +70,7 @@ pub fn execute(args: ProbeArgs) -> anyhow::Result<()> {
                 out: None,
                 base_url: None,
                 drafts: false,
+                wait: super::build::DEFAULT_WAIT,
             });
             match (built, every) {
                 (Ok(()), _) => {}
