@@ -180,10 +180,13 @@ fn component_page_lists_every_day_newest_first_at_its_own_address() {
         ),
         "{nov20}"
     );
-    assert!(nov20.contains("<td>0.00%</td><td>6 h 28 min</td>"), "{nov20}");
+    assert!(
+        nov20.contains("<td>0.00%</td><td>6 h 28 min down</td>"),
+        "{nov20}"
+    );
     let (_, nov21) = rows.iter().find(|(d, _)| d == "2026-11-21").expect("21 Nov");
     assert!(!nov21.contains("<a "), "a quiet day links nothing: {nov21}");
-    assert!(nov21.contains("<td>100.00%</td><td>0 min</td><td>0 min</td><td>0 min</td>"));
+    assert!(nov21.contains("<td>100.00%</td><td>none</td>"), "{nov21}");
     let (_, nov19) = rows.iter().find(|(d, _)| d == "2026-11-19").expect("19 Nov");
     assert!(
         nov19.contains("<td>no data</td>"),
@@ -222,4 +225,9 @@ fn a_shorter_window_and_untrusted_titles() {
     assert_eq!(rows.len(), 10);
     assert_eq!(rows[3].0, "2026-11-25");
     assert!(rows[3].1.contains("href=\"/incidents/2026-11-25-odd/\""));
+    assert!(
+        rows[3].1.contains("<td>30 min partial outage</td>"),
+        "a minor incident's minutes are partial: {}",
+        rows[3].1
+    );
 }

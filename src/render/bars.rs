@@ -2,6 +2,7 @@
 
 use super::time::{self, TimeView};
 use crate::health::component::DayFigures;
+use crate::health::uptime::Minutes;
 use crate::health::{ComponentHealth, WINDOWS};
 use crate::site::Site;
 use serde::Serialize;
@@ -116,16 +117,9 @@ fn bars(site: &Site, i: usize, h: &ComponentHealth) -> Vec<DayBar> {
                 Some(p) => format!("{}% uptime", p.text()),
                 None => PLAIN_ND.to_string(),
             };
-            let m = &f.minutes;
-            for (n, what) in [
-                (m.down, "down"),
-                (m.partial, "partial outage"),
-                (m.degraded, "degraded"),
-                (m.maintenance, "maintenance"),
-            ] {
-                if n > 0 {
-                    words.push_str(&format!(", {} {what}", minutes(n)));
-                }
+            for part in minute_words(&f.minutes) {
+                words.push_str(", ");
+                words.push_str(&part);
             }
             for &pi in incidents.iter().take(2) {
                 words.push_str(&format!(", incident: {}", site.posts[pi].title));
@@ -164,6 +158,20 @@ fn plain(class: &str) -> &'static str {
         // Every other class always says more than a plain word: carry its words.
         _ => "",
     }
+}
+
+/// The minutes of a day that were not plainly up, by kind: ["36 min down", "60 min maintenance"].
+pub fn minute_words(m: &Minutes) -> Vec<String> {
+    [
+        (m.down, "down"),
+        (m.partial, "partial outage"),
+        (m.degraded, "degraded"),
+        (m.maintenance, "maintenance"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{} {what}", minutes(n)))
+    .collect()
 }
 
 /// "36 min", "6 h 28 min".

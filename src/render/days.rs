@@ -1,7 +1,7 @@
 //! The day table of a component page (a row per day, newest first, `id="YYYY-MM-DD"` so a
 //! day has an address) and the one-line summary of a row of day bars.
 
-use super::bars::{class, minutes};
+use super::bars::{class, minute_words, minutes};
 use super::time;
 use crate::health::component::DayFigures;
 use crate::health::uptime::Minutes;
@@ -19,6 +19,9 @@ pub struct DayRow {
     pub class: &'static str,
     /// "97.50%", or `None` without data.
     pub uptime: Option<String>,
+    /// The minutes not plainly up, in words: "6 h 28 min down, 60 min maintenance";
+    /// empty on a quiet day.
+    pub affected: String,
     /// Minutes by kind, as words: "36 min", "0 min".
     pub down: String,
     pub partial: String,
@@ -73,6 +76,7 @@ pub fn day_table(site: &Site, i: usize) -> Vec<DayRow> {
             label: time::date(day.date),
             class: class(f),
             uptime: f.uptime.map(|p| format!("{}%", p.text())),
+            affected: minute_words(&f.minutes).join(", "),
             down: minutes(f.minutes.down),
             partial: minutes(f.minutes.partial),
             maintenance: minutes(f.minutes.maintenance),
