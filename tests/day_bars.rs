@@ -110,7 +110,10 @@ fn each_home_row_is_one_link_to_its_day_table_with_a_summary() {
         .split("<li")
         .nth(82)
         .expect("day 82");
-    assert!(day.starts_with(" class=d3><i>0.00% uptime, 6 h 28 min down"), "{day}");
+    assert!(
+        day.starts_with(" class=d3><i>0.00% uptime, 6 h 28 min down"),
+        "{day}"
+    );
     assert!(
         day.contains("incident: Rooms unavailable after a database failure"),
         "{day}"
@@ -134,7 +137,9 @@ fn plain_days_carry_no_words_and_other_days_do() {
             // Days of the ok (no class) and nd classes may leave their words to the
             // script; every other class always has words of its own.
             let plain_class = li.starts_with('>') || li.starts_with(" class=nd>");
-            let words = li.split_once("<i>").map(|(_, w)| w.trim_end_matches("</i>"));
+            let words = li
+                .split_once("<i>")
+                .map(|(_, w)| w.trim_end_matches("</i>"));
             match words {
                 None => assert!(plain_class, "{id}: a day without words: {li}"),
                 Some(w) => {
@@ -165,7 +170,10 @@ fn component_page_lists_every_day_newest_first_at_its_own_address() {
         let rows = table_rows(&page);
         assert_eq!(rows.len(), 90, "{id}: a row per day");
         assert_eq!(rows[0].0, "2026-11-28", "{id}: newest first");
-        assert_eq!(rows[89].0, "2026-08-31", "{id}: the window's first day last");
+        assert_eq!(
+            rows[89].0, "2026-08-31",
+            "{id}: the window's first day last"
+        );
         assert!(
             rows.windows(2).all(|w| w[0].0 > w[1].0),
             "{id}: strictly newest first"
@@ -173,7 +181,10 @@ fn component_page_lists_every_day_newest_first_at_its_own_address() {
     }
     let page = read(&out, "components/database/index.html");
     let rows = table_rows(&page);
-    let (_, nov20) = rows.iter().find(|(d, _)| d == "2026-11-20").expect("20 Nov");
+    let (_, nov20) = rows
+        .iter()
+        .find(|(d, _)| d == "2026-11-20")
+        .expect("20 Nov");
     assert!(
         nov20.contains(
             "<a href=\"/incidents/2026-11-20-database-outage/\" dir=auto>Rooms unavailable after a database failure</a>"
@@ -184,10 +195,16 @@ fn component_page_lists_every_day_newest_first_at_its_own_address() {
         nov20.contains("<td>0.00%</td><td>6 h 28 min down</td>"),
         "{nov20}"
     );
-    let (_, nov21) = rows.iter().find(|(d, _)| d == "2026-11-21").expect("21 Nov");
+    let (_, nov21) = rows
+        .iter()
+        .find(|(d, _)| d == "2026-11-21")
+        .expect("21 Nov");
     assert!(!nov21.contains("<a "), "a quiet day links nothing: {nov21}");
     assert!(nov21.contains("<td>100.00%</td><td>none</td>"), "{nov21}");
-    let (_, nov19) = rows.iter().find(|(d, _)| d == "2026-11-19").expect("19 Nov");
+    let (_, nov19) = rows
+        .iter()
+        .find(|(d, _)| d == "2026-11-19")
+        .expect("19 Nov");
     assert!(
         nov19.contains("<td>no data</td>"),
         "before its checks began the database has no data, not 100%: {nov19}"

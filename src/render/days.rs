@@ -169,10 +169,7 @@ mod tests {
     #[test]
     fn summary_words_for_one_none_and_no_data() {
         let mut days = vec![day(1440, 0, 0, 0); 29];
-        assert_eq!(
-            summary(&days),
-            "Last 29 days: no downtime, 100.00% uptime"
-        );
+        assert_eq!(summary(&days), "Last 29 days: no downtime, 100.00% uptime");
         days.push(day(1440, 1440, 0, 0));
         assert_eq!(
             summary(&days),

@@ -308,7 +308,9 @@ async function arrows(page, label) {
     const tip = e.querySelector('i');
     const r = tip && tip.getBoundingClientRect();
     return { row: ol.dataset.row, at: days.indexOf(e), of: days.length, href: e.getAttribute('href'),
-      tabbable: [...ol.querySelectorAll('a[tabindex="0"]')].length, words: r && r.width > 20 ? tip.textContent : '' };
+      tabbable: [...ol.querySelectorAll('a[tabindex="0"]')].length, words: r && r.width > 20 ? tip.textContent : '',
+      // Screen readers meet one day of a row, the focused one, not 90 one by one.
+      exposed: [...ol.children].filter((li) => li.getAttribute('aria-hidden') !== 'true').length };
   };
   await page.evaluate(() => document.activeElement && document.activeElement.blur());
   await page.locator('ol.bars a[tabindex="0"]').first().focus();
@@ -324,6 +326,7 @@ async function arrows(page, label) {
       return;
     }
     if (now.tabbable !== 1) fail(`${label}: after ${key} the row has ${now.tabbable} days in the tab order, not one`);
+    if (now.exposed !== 1) fail(`${label}: after ${key} the row shows assistive technology ${now.exposed} days, not one`);
     if (!now.words) fail(`${label}: after ${key} the day's words (${now.href}) are not shown`);
   }
   await page.keyboard.press('Home');
