@@ -466,6 +466,7 @@ async function noJs(base, name) {
   // page has a day table with a row, at its own address, for every day of the bars.
   const dayRows = await page.evaluate(() => [...document.querySelectorAll('ol.bars')].map((ol) => {
     const box = ol.closest('.days');
+    ol.scrollIntoView({ block: 'center' }); // elementFromPoint sees only the viewport
     const r = ol.getBoundingClientRect();
     const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
     return {
@@ -489,6 +490,19 @@ async function noJs(base, name) {
     const lost = want.filter((d) => !ids.has(d));
     if (!html.includes('id="days"') || lost.length) { fail(`${row}: ${r.links[0]} lacks the day table or days ${lost.slice(0, 3).join(', ')}`); continue; }
     reachable++;
+  }
+  // And one real tap on the first row's bars: the browser follows the row's link.
+  if (dayRows.length) {
+    const first = page.locator('ol.bars').first();
+    await first.scrollIntoViewIfNeeded();
+    const box = await first.boundingBox();
+    await Promise.all([
+      page.waitForEvent('framenavigated', { timeout: 5000 }).catch(() => null),
+      page.mouse.click(box.x + box.width / 3, box.y + box.height / 2),
+    ]);
+    await page.waitForLoadState('load');
+    if (page.url() !== dayRows[0].links[0]) fail(`${name} no-JS: a tap on the first row's bars opened ${page.url()}, not ${dayRows[0].links[0]}`);
+    await open(page, base);
   }
   summary.nojs.push({ name, components: `rows of days as one link to a full day table: ${reachable}/${dayRows.length}`, incidents: '' });
   summary.nojs.push({ name, components: `${ok}/${comps.length}`, incidents: `${inc}/${unresolved.incidents.length}` });
