@@ -130,7 +130,7 @@ fn bars(site: &Site, i: usize, h: &ComponentHealth) -> Vec<DayBar> {
             DayBar {
                 class,
                 label: format!("{}: {words}", time::date(day.date)),
-                date: day.date.format("%Y-%m-%d").to_string(),
+                date: super::days::iso_date(day.date),
                 detail: (words != plain(class)).then_some(words),
                 url,
             }
@@ -229,4 +229,73 @@ pub fn latency_chart(site: &Site, i: usize) -> Option<LatencyChart> {
         last_p50: last.latency_p50.unwrap_or(0),
         last_p95: last.latency_p95.unwrap_or(0),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::health::uptime::Percent;
+
+    fn figures(uptime: Option<u32>, maintenance: u32) -> DayFigures {
+        DayFigures {
+            minutes: Minutes {
+                maintenance,
+                ..Minutes::default()
+            },
+            uptime: uptime.map(Percent),
+            latency_p50: None,
+            latency_p95: None,
+        }
+    }
+
+    #[test]
+    fn classes_follow_the_uptime_thresholds() {
+        let cases = [
+            (Some(10_000), 0, "ok"),
+            (Some(9_999), 0, "d1"),
+            (Some(9_900), 0, "d1"),
+            (Some(9_899), 0, "d2"),
+            (Some(9_500), 0, "d2"),
+            (Some(9_499), 0, "d3"),
+            (Some(0), 0, "d3"),
+            (None, 0, "nd"),
+            (None, 1, "mt"),
+            (Some(10_000), 60, "ok"),
+        ];
+        for (uptime, maint, want) in cases {
+            assert_eq!(class(&figures(uptime, maint)), want, "{uptime:?} {maint}");
+        }
+    }
+
+    #[test]
+    fn only_ok_and_nd_have_plain_words() {
+        assert_eq!(plain("ok"), PLAIN_OK);
+        assert_eq!(plain("nd"), PLAIN_ND);
+        for c in ["d1", "d2", "d3", "mt"] {
+            assert_eq!(plain(c), "", "{c} always says more");
+        }
+        // The plain words are what a full or empty day's words would be.
+        assert_eq!(format!("{}% uptime", Percent(10_000).text()), PLAIN_OK);
+    }
+
+    #[test]
+    fn minute_words_in_a_fixed_order_without_zeros() {
+        let m = Minutes {
+            down: 388,
+            partial: 0,
+            degraded: 5,
+            maintenance: 120,
+            observed: 1440,
+        };
+        assert_eq!(
+            minute_words(&m),
+            ["6 h 28 min down", "5 min degraded", "2 h 0 min maintenance"]
+        );
+        assert!(minute_words(&Minutes::default()).is_empty());
+        let p = Minutes {
+            partial: 119,
+            ..Minutes::default()
+        };
+        assert_eq!(minute_words(&p), ["119 min partial outage"]);
+    }
 }

@@ -6,6 +6,7 @@ use super::time;
 use crate::health::component::DayFigures;
 use crate::health::uptime::Minutes;
 use crate::site::Site;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 /// One day of a component, as a row of its page's day table.
@@ -72,7 +73,7 @@ pub fn day_table(site: &Site, i: usize) -> Vec<DayRow> {
         .zip(figures)
         .zip(incidents_per_day(site, i))
         .map(|((day, f), incidents)| DayRow {
-            date: day.date.format("%Y-%m-%d").to_string(),
+            date: iso_date(day.date),
             label: time::date(day.date),
             class: class(f),
             uptime: f.uptime.map(|p| format!("{}%", p.text())),
@@ -91,6 +92,12 @@ pub fn day_table(site: &Site, i: usize) -> Vec<DayRow> {
         .collect();
     rows.reverse();
     rows
+}
+
+/// "2026-11-20": a day's address (written out by hand: a page formats every day of
+/// every component, and pattern parsing shows in profiles, see `time::view`).
+pub fn iso_date(d: NaiveDate) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
 /// "Last 90 days: 3 days with downtime, 99.62% uptime": the whole window in one line,
@@ -142,6 +149,14 @@ mod tests {
             latency_p50: None,
             latency_p95: None,
         }
+    }
+
+    #[test]
+    fn iso_dates_are_zero_padded() {
+        let d = NaiveDate::from_ymd_opt(2026, 3, 5).unwrap();
+        assert_eq!(iso_date(d), "2026-03-05");
+        let d = NaiveDate::from_ymd_opt(987, 11, 20).unwrap();
+        assert_eq!(iso_date(d), "0987-11-20");
     }
 
     #[test]
