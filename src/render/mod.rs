@@ -3,6 +3,7 @@
 pub mod api;
 pub mod badges;
 pub mod bars;
+pub mod days;
 pub mod discovery;
 pub mod feeds;
 pub mod ics;

@@ -96,6 +96,7 @@ pub fn render_all(
         let mut ctx = base(&sv, &meta);
         ctx.insert("component", &cv);
         ctx.insert("latency", &super::bars::latency_chart(site, i));
+        ctx.insert("days", &super::days::day_table(site, i));
         ctx.insert("posts", &posts);
         ctx.insert("more", &(touching.len() > PAGE_SIZE));
         put(

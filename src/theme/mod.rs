@@ -38,6 +38,10 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/partials/component_health.html"),
     ),
     (
+        "partials/day_keys.html",
+        include_str!("../../themes/default/templates/partials/day_keys.html"),
+    ),
+    (
         "partials/post_summary.html",
         include_str!("../../themes/default/templates/partials/post_summary.html"),
     ),
