@@ -85,8 +85,12 @@ pub struct Incident {
     pub resolved: Option<DateTime<Utc>>,
     /// Set when data may have been lost: the page shows a notice with contact links.
     pub data_loss: Option<DataLossNotice>,
-    /// Newest first.
+    /// Newest first; only updates dated at or before the build time once the site
+    /// model is derived (see `Site::new`).
     pub updates: Vec<Update<IncidentStatus>>,
+    /// Updates dated after the build time, newest first: they have not happened yet,
+    /// so they never count. Kept only for previews (`--drafts`, `serve`).
+    pub scheduled_updates: Vec<Update<IncidentStatus>>,
 }
 
 /// A data-loss notice.
@@ -101,8 +105,11 @@ pub struct DataLossNotice {
 pub struct Maintenance {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
-    /// Newest first.
+    /// Newest first; only updates dated at or before the build time once the site
+    /// model is derived (see `Site::new`).
     pub updates: Vec<Update<MaintenanceStatus>>,
+    /// Updates dated after the build time, newest first; never counted, previews only.
+    pub scheduled_updates: Vec<Update<MaintenanceStatus>>,
 }
 
 /// News-specific fields.
@@ -111,7 +118,38 @@ pub struct News {
     pub date: DateTime<Utc>,
 }
 
+/// Split off the updates dated after `now` (a prefix: updates are newest first).
+pub fn hold_back<S>(updates: &mut Vec<Update<S>>, now: DateTime<Utc>) -> Vec<Update<S>> {
+    let n = updates.iter().take_while(|u| u.at > now).count();
+    updates.drain(..n).collect()
+}
+
 impl Post {
+    /// Make the post say only what has happened by `now`: updates dated later are
+    /// moved to `scheduled_updates` (kept only when `keep_scheduled`), and a
+    /// `resolved` time still to come is dropped, so no status, feed or API output
+    /// counts them. Returns how many updates were held back.
+    pub fn as_of(&mut self, now: DateTime<Utc>, keep_scheduled: bool) -> usize {
+        match &mut self.detail {
+            Detail::Incident(i) => {
+                let later = hold_back(&mut i.updates, now);
+                if i.resolved.is_some_and(|r| r > now) {
+                    i.resolved = None;
+                }
+                let n = later.len();
+                i.scheduled_updates = if keep_scheduled { later } else { Vec::new() };
+                n
+            }
+            Detail::Maintenance(m) => {
+                let later = hold_back(&mut m.updates, now);
+                let n = later.len();
+                m.scheduled_updates = if keep_scheduled { later } else { Vec::new() };
+                n
+            }
+            Detail::News(_) => 0,
+        }
+    }
+
     /// The instant a post is filed under: start of incident or maintenance, date of news.
     pub fn date(&self) -> DateTime<Utc> {
         match &self.detail {
