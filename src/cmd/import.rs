@@ -173,6 +173,7 @@ fn run_cstate(a: &ImportArgs) -> anyhow::Result<()> {
     let opts = cstate::Options {
         timezone,
         components: a.components.clone(),
+        now: Some(crate::time::now_from_env().map_err(anyhow::Error::msg)?),
     };
     let plan = cstate::plan(&a.input, &opts)?;
     let out = a.out.clone().unwrap_or_else(|| PathBuf::from("content"));

@@ -200,13 +200,10 @@ pub fn import_with(
             .push(format!("skipped: {e}; the other sites were imported"));
     }
     let (hold, source) = match as_of {
-        Some(t) => (Some(t), "--as-of".to_string()),
+        Some(t) => (Some(t), "--as-of"),
         None => match git::newest_commit(&dir) {
-            Ok(t) => (
-                Some(t),
-                "the newest commit of history/, read with git".to_string(),
-            ),
-            Err(why) => (None, format!("each site's `lastUpdated` ({why})")),
+            Ok(t) => (Some(t), "the newest commit of history/, read with git"),
+            Err(why) => (None, why),
         },
     };
     // A commit "in the future" (a skewed clock, or SOURCE_DATE_EPOCH) proves nothing beyond now.
@@ -249,10 +246,15 @@ pub fn import_with(
     out.notes.push(format!(
         "reconstructed from Upptime's daily totals: results every {STEP_MINUTES} minutes, each day's down minutes placed at the start of the UTC day (Upptime does not record when in the day); set `stale_after` to at least 5m"
     ));
-    let until = hold.map_or_else(|| "its `lastUpdated`".to_string(), crate::time::iso);
-    out.notes.push(format!(
-        "Upptime records changes, not checks: each site's latest status holds until {until}, from {source}; refresh with `git pull` then `lantern import upptime … --as-of now`"
-    ));
+    out.notes.push(match hold {
+        Some(t) => format!(
+            "Upptime records changes, not checks: each site's latest status holds until {}, from {source}; to refresh, `git pull` then `lantern import upptime … --as-of now`",
+            crate::time::iso(t)
+        ),
+        None => format!(
+            "Upptime records changes, not checks: each site's latest status holds only until its `lastUpdated` ({source}); right after `git pull`, pass `--as-of now` to say it still holds"
+        ),
+    });
     Ok(out)
 }
 
@@ -448,6 +450,32 @@ mod tests {
                     .all(|w| (w[1].at - w[0].at).num_minutes() <= 5)
             );
         }
+    }
+
+    #[test]
+    fn the_latest_status_holds_until_as_of() {
+        let meta = SiteYaml {
+            status: Some("down".into()),
+            code: None,
+            response_time: Some(80.0),
+            last_updated: String::new(),
+            start_time: None,
+        };
+        let last = Utc.with_ymd_and_hms(2026, 11, 20, 7, 15, 0).unwrap();
+        let until = Utc.with_ymd_and_hms(2026, 11, 20, 7, 32, 30).unwrap();
+        let mut out = Vec::new();
+        assert_eq!(hold_until("a", last, until, 90, &meta, &mut out), 4);
+        let mins: Vec<i64> = out.iter().map(|r| (r.at - last).num_seconds()).collect();
+        assert_eq!(mins, [300, 600, 900, 1050]);
+        assert!(out.iter().all(|r| r.state == State::Down));
+        // Nothing to add when as-of is not later; at most `days` days back from it.
+        assert_eq!(hold_until("a", last, last, 90, &meta, &mut out), 0);
+        let mut long = Vec::new();
+        let far = last + Duration::days(30);
+        hold_until("a", last, far, 1, &meta, &mut long);
+        assert_eq!(long.len(), 288);
+        assert_eq!(long[0].at, far - Duration::days(1) + Duration::minutes(5));
+        assert_eq!(long.last().unwrap().at, far);
     }
 
     #[test]
