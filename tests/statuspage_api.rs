@@ -416,6 +416,8 @@ fn maintenance_window_reads_as_active() {
     let m = &active.scheduled_maintenances[0].incident;
     assert_eq!(m.status, "in_progress");
     assert_eq!(m.impact, "maintenance");
+    // No "in progress" update was posted: it started when the window opened.
+    assert_eq!(m.started_at.as_deref(), Some("2026-12-06T05:00:00.000Z"));
     assert!(
         m.components
             .iter()

@@ -244,3 +244,84 @@ impl Maintenance {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(h: u32, m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 8, h, m, 0).unwrap()
+    }
+
+    fn up<S>(t: DateTime<Utc>, status: S) -> Update<S> {
+        Update {
+            at: t,
+            status,
+            text: String::new(),
+            written: 0,
+        }
+    }
+
+    fn post(detail: Detail) -> Post {
+        Post {
+            kind: PostKind::Maintenance,
+            slug: "x".into(),
+            source: PathBuf::from("x.md"),
+            title: "x".into(),
+            draft: false,
+            components: vec![],
+            body: String::new(),
+            detail,
+        }
+    }
+
+    #[test]
+    fn later_updates_do_not_count() {
+        use MaintenanceStatus::*;
+        let m = Maintenance {
+            start: at(6, 0),
+            end: at(7, 0),
+            updates: vec![
+                up(at(6, 52), Completed),
+                up(at(6, 0), InProgress),
+                up(at(5, 0), Scheduled),
+            ],
+            scheduled_updates: vec![],
+        };
+        let mut p = post(Detail::Maintenance(m.clone()));
+        assert_eq!(p.as_of(at(6, 30), true), 1);
+        let got = p.maintenance().unwrap();
+        assert_eq!(got.status(at(6, 30)), InProgress);
+        assert_eq!(got.scheduled_updates.len(), 1);
+        assert_eq!(p.updated(), at(6, 0));
+        let mut q = post(Detail::Maintenance(m));
+        assert_eq!(q.as_of(at(6, 30), false), 1);
+        assert!(q.maintenance().unwrap().scheduled_updates.is_empty());
+        // At the update's own time it counts.
+        let mut r = post(q.detail.clone());
+        assert_eq!(r.as_of(at(6, 52), true), 0);
+    }
+
+    #[test]
+    fn a_resolution_still_to_come_leaves_the_incident_open() {
+        use IncidentStatus::*;
+        let inc = Incident {
+            impact: Impact::Major,
+            started: at(5, 0),
+            resolved: Some(at(7, 0)),
+            data_loss: None,
+            updates: vec![up(at(7, 0), Resolved), up(at(5, 10), Investigating)],
+            scheduled_updates: vec![],
+        };
+        let mut p = post(Detail::Incident(inc.clone()));
+        assert_eq!(p.as_of(at(6, 0), false), 1);
+        let got = p.incident().unwrap();
+        assert!(got.is_open(at(6, 0)));
+        assert_eq!(got.resolved, None);
+        assert_eq!(got.status(), Investigating);
+        let mut done = post(Detail::Incident(inc));
+        assert_eq!(done.as_of(at(7, 0), false), 0);
+        assert_eq!(done.incident().unwrap().resolved, Some(at(7, 0)));
+    }
+}
