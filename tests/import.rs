@@ -362,6 +362,16 @@ fn flags_of_other_formats_are_refused() {
     );
     assert!(r.stderr.contains("must be a `.jsonl` file"), "{}", r.stderr);
     assert!(!dir.path().join("x.json").exists());
+    let r = failed(
+        dir.path(),
+        &["import", "gatus", path(&input), "--as-of", "now"],
+    );
+    assert!(
+        r.stderr
+            .contains("--as-of does not apply to `lantern import gatus` (only to: upptime)"),
+        "{}",
+        r.stderr
+    );
 }
 
 /// A site for the cState posts: the components the fixture's systems map to.
