@@ -8,6 +8,8 @@
 //! minutes of the day and up after; then the YAML's status as the newest result.
 //! The time of day of an outage is not recorded by Upptime, so it is placed at the
 //! start of the day. Each result covers 5 minutes, which needs `stale_after` ≥ 5m.
+//! Upptime commits status changes, not checks, so the latest status is then repeated
+//! every 5 minutes until `--as-of` (default: the newest commit of `history/`).
 
 mod date;
 mod git;
