@@ -179,6 +179,25 @@ mod tests {
     }
 
     #[test]
+    fn zero_time_results_are_counted_in_one_note() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.json");
+        let zero = r#"{"success":false,"timestamp":"0001-01-01T00:00:00Z"}"#;
+        let ok = r#"{"success":true,"timestamp":"2026-11-20T10:00:00Z"}"#;
+        std::fs::write(
+            &p,
+            format!(r#"[{{"key":"k","results":[{zero},{ok},{zero}]}}]"#),
+        )
+        .unwrap();
+        let got = import(&p).unwrap();
+        assert_eq!(got.results.len(), 1);
+        assert_eq!(got.notes.len(), 1, "{:?}", got.notes);
+        assert!(got.notes[0].starts_with("2 results with Go's zero time"));
+        std::fs::write(&p, format!(r#"[{{"key":"k","results":[{ok}]}}]"#)).unwrap();
+        assert!(import(&p).unwrap().notes.is_empty());
+    }
+
+    #[test]
     fn only_gos_zero_time_is_no_time() {
         assert!(is_zero_time("0001-01-01T00:00:00Z"));
         assert!(is_zero_time(" 0001-01-01T00:00:00+00:00"));
