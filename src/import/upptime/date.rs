@@ -28,19 +28,10 @@ fn js_to_string(s: &str) -> Option<DateTime<Utc>> {
         _ => s,
     };
     let s = s.trim();
-    let rest = match s.split_once(' ') {
-        Some((first, rest)) if first.len() == 3 && first.chars().all(char::is_alphabetic) => {
-            // `Mon Aug 10 …` has a weekday first; `Aug 10 …` has none.
-            if rest.split(' ').next()?.chars().all(char::is_alphabetic) {
-                rest
-            } else {
-                s
-            }
-        }
-        _ => s,
-    };
-    DateTime::parse_from_str(rest, "%b %d %Y %H:%M:%S GMT%z")
-        .ok()
+    let read = |x: &str| DateTime::parse_from_str(x, "%b %d %Y %H:%M:%S GMT%z").ok();
+    // With the weekday first (`Mon Aug 10 …`) the date starts at the second word.
+    read(s)
+        .or_else(|| s.split_once(' ').and_then(|(_, rest)| read(rest)))
         .map(|t| t.to_utc())
 }
 
@@ -61,6 +52,7 @@ mod tests {
             want
         );
         assert_eq!(iso("Mon Aug 10 2020 07:54:39 GMT+0000"), want);
+        assert_eq!(iso("Aug 10 2020 07:54:39 GMT+0000"), want);
         assert_eq!(iso("Mon, 10 Aug 2020 07:54:39 GMT"), want);
         assert_eq!(
             iso("Mon Aug 10 2020 13:24:39 GMT+0530 (India Standard Time)"),
@@ -86,6 +78,8 @@ mod tests {
             "Mon Foo 10 2020 07:54:39 GMT+0000 (UTC)",
             "Mon Aug 32 2020 07:54:39 GMT+0000 (UTC)",
             "2020-08-10T07:54:39",
+            "Mon Aug 10 2020 07:54:39 GMT+0000 (UTC) and more",
+            "Mon Tue Aug 10 2020 07:54:39 GMT+0000",
         ] {
             assert_eq!(iso(bad), None, "{bad:?}");
         }
