@@ -99,7 +99,9 @@ pub enum Command {
     /// upptime: an Upptime checkout (the folder holding history/). Upptime keeps
     /// only daily totals, so results are reconstructed every 5 minutes over each
     /// UTC day, down for the first N minutes of the day (N = dailyMinutesDown; the
-    /// time of day is not recorded), then the latest status from history/<slug>.yml.
+    /// time of day is not recorded), then the latest status from history/<slug>.yml,
+    /// held until --as-of. ISO 8601 and JavaScript `Date.toString()` dates are read;
+    /// a site whose files cannot be read is skipped with a note.
     /// Daily down minutes come out exact with `stale_after` of 5m or more. Refresh
     /// without --append: each import rebuilds the whole reconstruction.
     ///
@@ -187,6 +189,11 @@ pub struct ImportArgs {
     /// upptime: days reconstructed, ending at the last update [default: 90; at most 3660].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=3660))]
     pub days: Option<u32>,
+    /// upptime: until when the latest recorded statuses are known to hold (Upptime
+    /// records changes, not checks): an RFC 3339 time or `now` [default: the newest
+    /// commit of history/ when it is a git checkout, else each site's lastUpdated].
+    #[arg(long, value_name = "TIME|now")]
+    pub as_of: Option<String>,
 }
 
 /// `--wait`: a duration like `90s` or `5m`, or `0` for not waiting at all.

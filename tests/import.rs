@@ -363,6 +363,16 @@ fn flags_of_other_formats_are_refused() {
     );
     assert!(r.stderr.contains("must be a `.jsonl` file"), "{}", r.stderr);
     assert!(!dir.path().join("x.json").exists());
+    let r = failed(
+        dir.path(),
+        &["import", "gatus", path(&input), "--as-of", "now"],
+    );
+    assert!(
+        r.stderr
+            .contains("--as-of does not apply to `lantern import gatus` (only to: upptime)"),
+        "{}",
+        r.stderr
+    );
 }
 
 /// A site for the cState posts: the components the fixture's systems map to.
@@ -559,4 +569,276 @@ fn cstate_reports_unmapped_systems_missing_from_the_site() {
         "{}",
         c.stderr
     );
+}
+
+/// A copy of fixture folder `name` in a fresh temp dir (outside any git checkout).
+fn fixture_copy(name: &str) -> (tempfile::TempDir, PathBuf) {
+    fn copy(from: &Path, to: &Path) {
+        fs::create_dir_all(to).unwrap();
+        for e in fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            let dest = to.join(e.file_name());
+            if e.file_type().unwrap().is_dir() {
+                copy(&e.path(), &dest);
+            } else {
+                fs::copy(e.path(), &dest).unwrap();
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join(name);
+    copy(&fixture(name), &dest);
+    (dir, dest)
+}
+
+/// `api/v2/summary.json`'s page-level sentence after a build at `epoch`.
+fn built_description(root: &Path, epoch: i64) -> String {
+    ok(root, epoch, &["build"]);
+    let text = fs::read_to_string(root.join("public/api/v2/summary.json")).unwrap();
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    doc["status"]["description"].as_str().unwrap().to_string()
+}
+
+/// 10:00 UTC on 2026-11-20: Upptime's last commit (07:15) is 2¾ hours old.
+const UPPTIME_NOW: i64 = NOV_20 + 10 * 3600;
+
+#[test]
+fn upptime_javascript_dates_import_and_a_bad_file_is_skipped() {
+    let (_keep, input) = fixture_copy("upptime-2020");
+    let s = site(&["www"], "15m");
+    let r = ok(
+        s.path(),
+        UPPTIME_NOW,
+        &[
+            "import",
+            "upptime",
+            path(&input),
+            "--days",
+            "3",
+            "--as-of",
+            "now",
+        ],
+    );
+    let out = &r.stdout;
+    assert!(out.contains("for 2 checks"), "{out}");
+    // The one unreadable file is named, with the field and value; the rest imported.
+    let skipped: Vec<&str> = out.lines().filter(|l| l.contains("skipped")).collect();
+    assert_eq!(skipped.len(), 1, "{out}");
+    assert!(
+        skipped[0].contains("mail.yml") && skipped[0].contains("startTime"),
+        "{out}"
+    );
+    // Outside-the-window days: one line per check, not one per day.
+    let outside: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains("outside the imported days"))
+        .collect();
+    assert_eq!(outside.len(), 1, "{out}");
+    assert!(
+        outside[0].contains("`www`: 3 days") && outside[0].contains("2026-08-10 to 2026-09-01"),
+        "{out}"
+    );
+    assert!(
+        out.contains("holds until 2026-11-20T10:00:00Z, from --as-of"),
+        "{out}"
+    );
+
+    // Daily down minutes come out exact (built a minute after the import).
+    let days = uptime_days(s.path(), UPPTIME_NOW + 60);
+    assert_eq!(days["2026-11-18"], (4.0, 1440.0), "{days:?}");
+    assert_eq!(days["2026-11-19"], (23.0, 1440.0), "{days:?}");
+    assert_eq!(days["2026-11-20"].0, 0.0, "{days:?}");
+    // The recorded status holds until the import: the site reads operational.
+    assert_eq!(
+        built_description(s.path(), UPPTIME_NOW + 60),
+        "All Systems Operational"
+    );
+
+    // Without --as-of and outside a git checkout, lastUpdated (07:15) is the last
+    // word: with stale_after 15m the status is unknown by 10:01, and the summary says why.
+    let r = ok(
+        s.path(),
+        UPPTIME_NOW,
+        &["import", "upptime", path(&input), "--days", "3"],
+    );
+    assert!(
+        r.stdout
+            .contains("holds only until its `lastUpdated` (the folder is not a git checkout)"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        built_description(s.path(), UPPTIME_NOW + 60),
+        "Status Unknown: Monitoring Data Is Stale"
+    );
+}
+
+#[test]
+fn upptime_refuses_when_no_file_imports_and_future_as_of() {
+    let (_keep, input) = fixture_copy("upptime-2020");
+    for slug in ["www", "status-api"] {
+        fs::write(
+            input.join(format!("history/{slug}.yml")),
+            "status: up\nlastUpdated: Fri Nov 20 2026 07:15:00 (no offset)\n",
+        )
+        .unwrap();
+    }
+    let s = site(&["www"], "15m");
+    let r = failed(s.path(), &["import", "upptime", path(&input)]);
+    assert!(
+        r.stderr.contains("no Upptime site could be imported"),
+        "{}",
+        r.stderr
+    );
+    for f in ["www.yml", "status-api.yml", "mail.yml"] {
+        assert!(r.stderr.contains(f), "{f}: {}", r.stderr);
+    }
+    assert!(!s.path().join("content/health/upptime.jsonl").exists());
+
+    let (_keep2, good) = fixture_copy("upptime-2020");
+    let r = failed(
+        s.path(),
+        &[
+            "import",
+            "upptime",
+            path(&good),
+            "--as-of",
+            "2027-01-01T00:00:00Z",
+        ],
+    );
+    assert!(r.stderr.contains("is in the future"), "{}", r.stderr);
+}
+
+#[test]
+fn upptime_default_as_of_is_the_newest_commit_of_history() {
+    let (_keep, input) = fixture_copy("upptime-2020");
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.test"])
+            .args(args)
+            .current_dir(&input)
+            .env("GIT_COMMITTER_DATE", "2026-11-20T09:30:00Z")
+            .env("GIT_AUTHOR_DATE", "2026-11-20T09:30:00Z")
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE")
+            .output()
+    };
+    // Git is optional for Lantern; without it this path cannot be shown.
+    let Ok(init) = git(&["init", "-q"]) else {
+        eprintln!("git not installed; skipped");
+        return;
+    };
+    assert!(init.status.success());
+    assert!(git(&["add", "history"]).unwrap().status.success());
+    let c = git(&["commit", "-q", "-m", "status change"]).unwrap();
+    assert!(c.status.success(), "{}", String::from_utf8_lossy(&c.stderr));
+    let s = site(&["www"], "15m");
+    let r = ok(s.path(), UPPTIME_NOW, &["import", "upptime", path(&input)]);
+    assert!(
+        r.stdout.contains(
+            "holds until 2026-11-20T09:30:00Z, from the newest commit of history/, read with git"
+        ),
+        "{}",
+        r.stdout
+    );
+    // 09:30 + 15m stale_after: operational at 09:40, unknown at 10:00.
+    assert_eq!(
+        built_description(s.path(), NOV_20 + 9 * 3600 + 40 * 60),
+        "All Systems Operational"
+    );
+    assert_eq!(
+        built_description(s.path(), UPPTIME_NOW),
+        "Status Unknown: Monitoring Data Is Stale"
+    );
+}
+
+#[test]
+fn gatus_zero_time_is_skipped_with_one_note() {
+    let s = site(&["edge_web"], "5m");
+    let input = fixture("gatus-zero-time.json");
+    let r = ok(s.path(), NOV_20, &["import", "gatus", path(&input)]);
+    assert!(r.stdout.contains("edge_web: 2 results"), "{}", r.stdout);
+    let notes: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| l.contains("zero time"))
+        .collect();
+    assert_eq!(notes.len(), 1, "{}", r.stdout);
+    assert!(notes[0].contains("1 results"), "{}", r.stdout);
+    let feed = fs::read_to_string(s.path().join("content/health/gatus.jsonl")).unwrap();
+    assert_eq!(feed.lines().count(), 2);
+    assert!(!feed.contains("0001-"));
+}
+
+#[test]
+fn uptime_kuma_append_under_the_other_naming_is_refused() {
+    let s = site(&["web-app"], "1m");
+    let input = fixture("kuma-heartbeat.json");
+    let names = fixture("kuma-status-page.json");
+    let feed = s.path().join("content/health/uptime-kuma.jsonl");
+    let with_names = [
+        "import",
+        "uptime-kuma",
+        path(&input),
+        "--names",
+        path(&names),
+        "--append",
+    ];
+    let without = ["import", "uptime-kuma", path(&input), "--append"];
+    ok(s.path(), NOV_20, &with_names);
+    let before = fs::read(&feed).unwrap();
+    let r = failed(s.path(), &without);
+    assert!(
+        r.stderr.contains("already in the file as `web-app`")
+            && r.stderr.contains("Nothing was written")
+            && r.stderr.contains("pass the same --names file"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(fs::read(&feed).unwrap(), before, "nothing written");
+    // The same naming again is a plain, idempotent append.
+    ok(s.path(), NOV_20, &with_names);
+    assert_eq!(fs::read(&feed).unwrap(), before);
+
+    // And the other way round.
+    fs::remove_file(&feed).unwrap();
+    ok(s.path(), NOV_20, &without);
+    let before = fs::read(&feed).unwrap();
+    let r = failed(s.path(), &with_names);
+    assert!(
+        r.stderr.contains("as `kuma-1`") && r.stderr.contains("import again without --names"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(fs::read(&feed).unwrap(), before);
+}
+
+#[test]
+fn cstate_automated_and_stale_issues_are_named() {
+    let s = cstate_site();
+    let issues = fixture("cstate-automated");
+    let r = ok(s.path(), CSTATE_NOW, &["import", "cstate", path(&issues)]);
+    let out = &r.stdout;
+    assert!(
+        out.contains("2026-11-01-probe-failed.md → ")
+            && out.contains("(automated: opened by a monitor)"),
+        "{out}"
+    );
+    let stale: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains("unresolved for"))
+        .collect();
+    assert_eq!(stale.len(), 1, "only the old unresolved one: {out}");
+    assert!(
+        stale[0].contains("2026-11-01-probe-failed.md: unresolved for 19 days")
+            && stale[0].contains("automated: true"),
+        "{out}"
+    );
+    let post = fs::read_to_string(
+        s.path()
+            .join("content/incidents/2026-11-01-probe-failed.md"),
+    )
+    .unwrap();
+    assert!(post.contains("Opened automatically by a monitor"), "{post}");
+    assert!(post.contains("impact: minor"), "{post}");
 }

@@ -56,8 +56,18 @@ struct IncidentUpdate {
     created_at: String,
     updated_at: String,
     display_at: String,
-    affected_components: Option<Vec<serde_json::Value>>,
+    affected_components: Option<Vec<AffectedComponent>>,
     deliver_notifications: bool,
+    custom_tweet: Option<String>,
+    tweet_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct AffectedComponent {
+    code: String,
+    name: String,
+    old_status: String,
+    new_status: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -71,7 +81,7 @@ struct Incident {
     updated_at: String,
     monitoring_at: Option<String>,
     resolved_at: Option<String>,
-    started_at: String,
+    started_at: Option<String>,
     page_id: String,
     incident_updates: Vec<IncidentUpdate>,
     components: Vec<Component>,
@@ -173,7 +183,8 @@ fn summary_matches_the_site() {
     let public = site.public();
     let s: Summary = read(&public, "summary.json");
     assert_eq!(s.page.name, "Chatterbox Status");
-    assert_eq!(s.page.url, "https://status.chatterbox.example/");
+    // No trailing slash: clients append "/api/v2/…" themselves.
+    assert_eq!(s.page.url, "https://status.chatterbox.example");
     assert_eq!(s.page.time_zone, "Europe/Berlin");
 
     // Same components, same statuses; `unknown` has no Statuspage word.
@@ -351,7 +362,7 @@ fn every_endpoint_reads_as_clients_expect() {
         for u in &i.incident_updates {
             assert_eq!(u.incident_id, i.id);
             assert!(u.deliver_notifications);
-            assert!(u.affected_components.is_none());
+            assert!(u.custom_tweet.is_none() && u.tweet_id.is_none());
             assert_eq!(u.created_at, u.display_at);
         }
         let monitoring = i
@@ -369,8 +380,9 @@ fn every_endpoint_reads_as_clients_expect() {
     assert_eq!(upcoming.scheduled_maintenances.len(), 1);
     let m = &upcoming.scheduled_maintenances[0];
     assert_eq!(m.incident.status, "scheduled");
-    assert_eq!(m.scheduled_for, "2026-12-06T05:00:00Z");
-    assert_eq!(m.scheduled_until, "2026-12-06T06:30:00Z");
+    assert_eq!(m.scheduled_for, "2026-12-06T05:00:00.000Z");
+    assert_eq!(m.scheduled_until, "2026-12-06T06:30:00.000Z");
+    assert_eq!(m.incident.started_at, None, "not started yet");
     let active: MaintenancesDoc = read(&public, "scheduled-maintenances/active.json");
     assert!(active.scheduled_maintenances.is_empty());
     let every: MaintenancesDoc = read(&public, "scheduled-maintenances.json");
@@ -404,6 +416,8 @@ fn maintenance_window_reads_as_active() {
     let m = &active.scheduled_maintenances[0].incident;
     assert_eq!(m.status, "in_progress");
     assert_eq!(m.impact, "maintenance");
+    // No "in progress" update was posted: it started when the window opened.
+    assert_eq!(m.started_at.as_deref(), Some("2026-12-06T05:00:00.000Z"));
     assert!(
         m.components
             .iter()
@@ -455,7 +469,7 @@ fn sub_path_base_url_reaches_the_api() {
     site.build(&["--base-url", base]).assert_ok();
     let public = site.public();
     let s: Summary = read(&public, "summary.json");
-    assert_eq!(s.page.url, base);
+    assert_eq!(s.page.url, base.trim_end_matches('/'));
     let all: IncidentsDoc = read(&public, "incidents.json");
     let every: MaintenancesDoc = read(&public, "scheduled-maintenances.json");
     let links = all
@@ -489,11 +503,247 @@ fn fields_come_from_the_posts() {
     }
     let all: IncidentsDoc = read(&site.public(), "incidents.json");
     let i = &all.incidents[0];
-    assert_eq!(i.started_at, "2026-11-01T10:00:00Z");
-    assert_eq!(i.created_at, "2026-11-01T10:00:00Z");
-    assert_eq!(i.updated_at, "2026-11-01T11:00:00Z");
-    assert_eq!(i.resolved_at.as_deref(), Some("2026-11-01T11:00:00Z"));
+    assert_eq!(i.started_at.as_deref(), Some("2026-11-01T10:00:00.000Z"));
+    assert_eq!(i.created_at, "2026-11-01T10:00:00.000Z");
+    assert_eq!(i.updated_at, "2026-11-01T11:00:00.000Z");
+    assert_eq!(i.resolved_at.as_deref(), Some("2026-11-01T11:00:00.000Z"));
     assert_eq!(i.incident_updates[0].body, "Pages load normally again.");
-    assert_eq!(i.incident_updates[0].updated_at, "2026-11-01T11:00:00Z");
+    assert_eq!(i.incident_updates[0].updated_at, "2026-11-01T11:00:00.000Z");
     assert!(!i.incident_updates[0].id.is_empty());
+}
+
+/// Every string under a time key, with the file and key, from every `api/v2/` file.
+fn api_times(public: &Path) -> Vec<(String, String, String)> {
+    fn walk(v: &serde_json::Value, file: &str, out: &mut Vec<(String, String, String)>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, x) in map {
+                    let is_time =
+                        k.ends_with("_at") || k == "scheduled_for" || k == "scheduled_until";
+                    if let (true, Some(s)) = (is_time, x.as_str()) {
+                        out.push((file.to_string(), k.clone(), s.to_string()));
+                    }
+                    walk(x, file, out);
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, file, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for rel in common::files(&public.join("api/v2")) {
+        let v: serde_json::Value =
+            serde_json::from_str(&read_text(&public.join("api/v2").join(&rel))).unwrap();
+        walk(&v, &rel, &mut out);
+    }
+    out
+}
+
+/// What Python's `datetime.strptime(s, "%Y-%m-%dT%H:%M:%S.%f%z")` accepts: a dot and
+/// 1–6 digits after the seconds, then `Z` or a numeric offset.
+fn strptime_accepts(s: &str) -> bool {
+    let Some((head, rest)) = s.split_once('.') else {
+        return false;
+    };
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    let zone = &rest[digits..];
+    let zone_ok = zone == "Z"
+        || (zone.len() == 5 || zone.len() == 6) && (zone.starts_with('+') || zone.starts_with('-'));
+    (1..=6).contains(&digits)
+        && zone_ok
+        && chrono::NaiveDateTime::parse_from_str(head, "%Y-%m-%dT%H:%M:%S").is_ok()
+}
+
+#[test]
+fn timestamps_parse_with_a_fixed_fraction_pattern() {
+    assert!(strptime_accepts("2022-11-25T15:50:05.892Z"));
+    assert!(
+        !strptime_accepts("2022-11-25T15:50:05Z"),
+        "the fraction is required"
+    );
+    let site = Site::example();
+    site.build(&[]).assert_ok();
+    let public = site.public();
+    let times = api_times(&public);
+    assert!(times.len() > 50, "only {} timestamps", times.len());
+    for (file, key, s) in &times {
+        assert!(strptime_accepts(s), "{file}: {key} = {s}");
+        assert!(s.ends_with(".000Z"), "{file}: {key} = {s}");
+    }
+    // The real thing, when Python is installed (CI has it; a missing one is no failure).
+    let script = "import sys\nfrom datetime import datetime\nfor l in sys.stdin.read().split():\n    datetime.strptime(l, '%Y-%m-%dT%H:%M:%S.%f%z')\nprint('ok')\n";
+    let child = std::process::Command::new("python3")
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn();
+    if let Ok(mut child) = child {
+        use std::io::Write;
+        let list: Vec<&str> = times.iter().map(|(_, _, s)| s.as_str()).collect();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(list.join("\n").as_bytes()).unwrap();
+        drop(stdin);
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "python strptime: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // Only the Statuspage API changes format: feeds keep theirs.
+    assert!(!read_text(&public.join("feed.atom")).contains(".000Z"));
+    assert!(!read_text(&public.join("feed.json")).contains(".000Z"));
+}
+
+#[test]
+fn updates_carry_tweet_keys_and_component_changes() {
+    let site = Site::example();
+    site.build(&[]).assert_ok();
+    let public = site.public();
+    // The keys are there (as null), not just absent.
+    let raw: serde_json::Value =
+        serde_json::from_str(&read_text(&public.join("api/v2/incidents.json"))).unwrap();
+    let mut n = 0;
+    for i in raw["incidents"].as_array().unwrap() {
+        for u in i["incident_updates"].as_array().unwrap() {
+            let u = u.as_object().unwrap();
+            assert!(u.get("custom_tweet").is_some_and(|v| v.is_null()), "{u:?}");
+            assert!(u.get("tweet_id").is_some_and(|v| v.is_null()), "{u:?}");
+            n += 1;
+        }
+    }
+    assert!(n > 5);
+
+    let all: IncidentsDoc = read(&public, "incidents.json");
+    let db = all
+        .incidents
+        .iter()
+        .find(|i| i.name == "Rooms unavailable after a database failure")
+        .expect("the database incident");
+    let first = db.incident_updates.last().unwrap();
+    assert_eq!(first.status, "investigating");
+    let changed = first
+        .affected_components
+        .as_ref()
+        .expect("first update lists components");
+    let names: Vec<&str> = changed.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["Database", "Chat rooms", "Login"], "{changed:?}");
+    let comps: ComponentsDoc = read(&public, "components.json");
+    for c in changed {
+        assert_eq!(
+            (c.old_status.as_str(), c.new_status.as_str()),
+            ("operational", "major_outage")
+        );
+        let api = comps.components.iter().find(|x| x.name == c.name).unwrap();
+        assert_eq!(c.code, api.id);
+    }
+    let resolving: Vec<&IncidentUpdate> = db
+        .incident_updates
+        .iter()
+        .filter(|u| u.affected_components.is_some())
+        .collect();
+    assert_eq!(resolving.len(), 2, "first and resolving update only");
+    assert_eq!(resolving[0].status, "resolved");
+    let back = resolving[0].affected_components.as_ref().unwrap();
+    assert!(
+        back.iter()
+            .all(|c| c.old_status == "major_outage" && c.new_status == "operational")
+    );
+    // The postmortem came later and changed nothing.
+    assert!(db.incident_updates[0].affected_components.is_none());
+}
+
+#[test]
+fn backup_window_at_0630_is_in_progress() {
+    let site = Site::example();
+    // 2026-11-08T06:30:00Z: inside the backup move (06:00–07:00); its `completed`
+    // update is dated 06:52, still to come.
+    const AT: i64 = 1_794_119_400;
+    let root = site.root.as_os_str();
+    run_at(
+        site.tmp(),
+        AT,
+        [OsStr::new("build"), OsStr::new("--root"), root],
+    )
+    .assert_ok();
+    let public = site.public();
+    let active: MaintenancesDoc = read(&public, "scheduled-maintenances/active.json");
+    let names: Vec<&str> = active
+        .scheduled_maintenances
+        .iter()
+        .map(|m| m.incident.name.as_str())
+        .collect();
+    assert_eq!(names, ["Moving upload backups to new storage"]);
+    let m = &active.scheduled_maintenances[0].incident;
+    assert_eq!(m.status, "in_progress");
+    assert_eq!(m.started_at.as_deref(), Some("2026-11-08T06:00:00.000Z"));
+    assert_eq!(m.resolved_at, None);
+    let statuses: Vec<&str> = m
+        .incident_updates
+        .iter()
+        .map(|u| u.status.as_str())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["in_progress", "scheduled"],
+        "the 06:52 update is not out yet"
+    );
+    let start = m.incident_updates[0].affected_components.as_ref().unwrap();
+    assert_eq!(start[0].new_status, "under_maintenance");
+    let comps: ComponentsDoc = read(&public, "components.json");
+    let uploads = comps
+        .components
+        .iter()
+        .find(|c| c.name == "File uploads")
+        .unwrap();
+    assert_eq!(uploads.status, "under_maintenance");
+    let page = read_text(&public.join("maintenance/2026-11-08-backup-storage/index.html"));
+    assert!(
+        !page.contains("The move is complete"),
+        "future text published"
+    );
+    for f in ["feed.atom", "feed.rss", "feed.json"] {
+        assert!(
+            !read_text(&public.join(f)).contains("The move is complete"),
+            "{f}"
+        );
+    }
+
+    // `check` warns about the update that is still to come, naming file and line.
+    let check = run_at(
+        site.tmp(),
+        AT,
+        [OsStr::new("check"), OsStr::new("--root"), root],
+    );
+    check.assert_ok();
+    let all = format!("{}{}", check.stdout, check.stderr);
+    assert!(
+        all.contains("2026-11-08-backup-storage.md:7") && all.contains("after the build time"),
+        "{all}"
+    );
+
+    // A preview shows it, marked as scheduled, and it still does not count.
+    let out = site.tmp().join("preview");
+    run_at(
+        site.tmp(),
+        AT,
+        [
+            OsStr::new("build"),
+            OsStr::new("--root"),
+            root,
+            OsStr::new("--drafts"),
+            OsStr::new("--out"),
+            out.as_os_str(),
+        ],
+    )
+    .assert_ok();
+    let page = read_text(&out.join("maintenance/2026-11-08-backup-storage/index.html"));
+    assert!(page.contains("The move is complete"));
+    assert!(page.contains("Scheduled, not yet published"));
+    let active: MaintenancesDoc = read(&out, "scheduled-maintenances/active.json");
+    assert_eq!(
+        active.scheduled_maintenances[0].incident.status,
+        "in_progress"
+    );
 }

@@ -4,6 +4,7 @@
 use crate::cli::ImportFormat;
 use crate::import::{self, Imported, cstate};
 use anyhow::bail;
+use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
 
 pub use crate::cli::ImportArgs;
@@ -21,13 +22,14 @@ fn format_name(f: ImportFormat) -> &'static str {
 /// Refuse options that the chosen format would silently ignore.
 fn check_flags(a: &ImportArgs) -> anyhow::Result<()> {
     use ImportFormat::*;
-    let given: [(&str, bool, &[ImportFormat]); 7] = [
+    let given: [(&str, bool, &[ImportFormat]); 8] = [
         ("--names", a.names.is_some(), &[UptimeKuma]),
         ("--latency", a.latency.is_some(), &[Prometheus]),
         ("--label", a.label.is_some(), &[Prometheus]),
         ("--timezone", a.timezone.is_some(), &[Cstate]),
         ("--component", !a.components.is_empty(), &[Cstate]),
         ("--days", a.days.is_some(), &[Upptime]),
+        ("--as-of", a.as_of.is_some(), &[Upptime]),
         (
             "--append",
             a.append,
@@ -59,7 +61,11 @@ pub fn execute(a: ImportArgs) -> anyhow::Result<()> {
         ImportFormat::Cstate => return run_cstate(&a),
         ImportFormat::Gatus => import::gatus::import(&a.input)?,
         ImportFormat::UptimeKuma => import::uptime_kuma::import(&a.input, a.names.as_deref())?,
-        ImportFormat::Upptime => import::upptime::import(&a.input, a.days.unwrap_or(90))?,
+        ImportFormat::Upptime => {
+            let as_of = a.as_of.as_deref().map(as_of).transpose()?;
+            let now = crate::time::now_from_env().map_err(anyhow::Error::msg)?;
+            import::upptime::import_with(&a.input, a.days.unwrap_or(90), as_of, now)?
+        }
         ImportFormat::Prometheus => {
             import::prometheus::import(&a.input, a.latency.as_deref(), a.label.as_deref())?
         }
@@ -68,6 +74,9 @@ pub fn execute(a: ImportArgs) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("content/health").join(format!("{name}.jsonl")));
+    if a.append && matches!(a.format, ImportFormat::UptimeKuma) {
+        refuse_double_naming(&a, &out, &imported)?;
+    }
     let s = import::write_feed(&out, &imported.results, a.append, &a.input)?;
     print_health(&a, &out, &imported, &s);
     if a.append && matches!(a.format, ImportFormat::Upptime) {
@@ -78,6 +87,52 @@ pub fn execute(a: ImportArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// `--as-of`: `now` (the build's clock, `SOURCE_DATE_EPOCH` when set) or an RFC 3339
+/// time that is not in the future: a status cannot be known to hold beyond now.
+fn as_of(s: &str) -> anyhow::Result<DateTime<Utc>> {
+    let now = crate::time::now_from_env().map_err(anyhow::Error::msg)?;
+    if s.trim() == "now" {
+        return Ok(now);
+    }
+    let t = crate::time::parse_timestamp(s).map_err(|e| anyhow::anyhow!("--as-of: {e}"))?;
+    if t > now {
+        bail!(
+            "--as-of {} is in the future (now is {}); a status cannot be known to hold beyond now",
+            crate::time::iso(t),
+            crate::time::iso(now)
+        );
+    }
+    Ok(t)
+}
+
+/// Uptime Kuma names a monitor `kuma-<id>` without `--names` and by its name with
+/// it: appending one import to the other would store every beat twice.
+fn refuse_double_naming(a: &ImportArgs, out: &Path, imported: &Imported) -> anyhow::Result<()> {
+    let found = import::renamed_checks(out, &imported.results)?;
+    if found.is_empty() {
+        return Ok(());
+    }
+    let lines: Vec<String> = found
+        .iter()
+        .map(|r| {
+            format!(
+                "`{}`: {} of its {} beats are already in the file as `{}`",
+                r.new, r.shared, r.of, r.existing
+            )
+        })
+        .collect();
+    let how = if a.names.is_some() {
+        "the file was imported without --names (ids `kuma-<id>`); import again without --names"
+    } else {
+        "the file was imported with --names (monitor names as ids); pass the same --names file"
+    };
+    bail!(
+        "{}: these beats are already there under another check id; appending would count them twice. Nothing was written.\n  {}\n{how}, or import without --append to replace the file",
+        out.display(),
+        lines.join("\n  ")
+    )
 }
 
 fn print_health(a: &ImportArgs, out: &Path, imported: &Imported, s: &import::WriteSummary) {
@@ -118,6 +173,7 @@ fn run_cstate(a: &ImportArgs) -> anyhow::Result<()> {
     let opts = cstate::Options {
         timezone,
         components: a.components.clone(),
+        now: Some(crate::time::now_from_env().map_err(anyhow::Error::msg)?),
     };
     let plan = cstate::plan(&a.input, &opts)?;
     let out = a.out.clone().unwrap_or_else(|| PathBuf::from("content"));

@@ -194,8 +194,10 @@ fn incident(m: IncidentMeta, ctx: &Ctx, diags: &mut Diagnostics) -> Parts {
             note: d.note,
         }),
         updates,
+        scheduled_updates: Vec::new(),
     };
     validate::incident(&inc, ctx, diags);
+    validate::future_updates(&inc.updates, ctx, diags);
     (m.title, m.draft, m.components, Detail::Incident(inc))
 }
 
@@ -205,8 +207,10 @@ fn maintenance(m: MaintenanceMeta, ctx: &Ctx, diags: &mut Diagnostics) -> Parts 
         start: m.scheduled_start.0,
         end: m.scheduled_end.0,
         updates: sorted_updates(m.updates),
+        scheduled_updates: Vec::new(),
     };
     validate::maintenance(&mt, ctx, diags);
+    validate::future_updates(&mt.updates, ctx, diags);
     (m.title, m.draft, m.components, Detail::Maintenance(mt))
 }
 

@@ -85,8 +85,12 @@ pub struct Incident {
     pub resolved: Option<DateTime<Utc>>,
     /// Set when data may have been lost: the page shows a notice with contact links.
     pub data_loss: Option<DataLossNotice>,
-    /// Newest first.
+    /// Newest first; only updates dated at or before the build time once the site
+    /// model is derived (see `Site::new`).
     pub updates: Vec<Update<IncidentStatus>>,
+    /// Updates dated after the build time, newest first: they have not happened yet,
+    /// so they never count. Kept only for previews (`--drafts`, `serve`).
+    pub scheduled_updates: Vec<Update<IncidentStatus>>,
 }
 
 /// A data-loss notice.
@@ -101,8 +105,11 @@ pub struct DataLossNotice {
 pub struct Maintenance {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
-    /// Newest first.
+    /// Newest first; only updates dated at or before the build time once the site
+    /// model is derived (see `Site::new`).
     pub updates: Vec<Update<MaintenanceStatus>>,
+    /// Updates dated after the build time, newest first; never counted, previews only.
+    pub scheduled_updates: Vec<Update<MaintenanceStatus>>,
 }
 
 /// News-specific fields.
@@ -111,7 +118,38 @@ pub struct News {
     pub date: DateTime<Utc>,
 }
 
+/// Split off the updates dated after `now` (a prefix: updates are newest first).
+pub fn hold_back<S>(updates: &mut Vec<Update<S>>, now: DateTime<Utc>) -> Vec<Update<S>> {
+    let n = updates.iter().take_while(|u| u.at > now).count();
+    updates.drain(..n).collect()
+}
+
 impl Post {
+    /// Make the post say only what has happened by `now`: updates dated later are
+    /// moved to `scheduled_updates` (kept only when `keep_scheduled`), and a
+    /// `resolved` time still to come is dropped, so no status, feed or API output
+    /// counts them. Returns how many updates were held back.
+    pub fn as_of(&mut self, now: DateTime<Utc>, keep_scheduled: bool) -> usize {
+        match &mut self.detail {
+            Detail::Incident(i) => {
+                let later = hold_back(&mut i.updates, now);
+                if i.resolved.is_some_and(|r| r > now) {
+                    i.resolved = None;
+                }
+                let n = later.len();
+                i.scheduled_updates = if keep_scheduled { later } else { Vec::new() };
+                n
+            }
+            Detail::Maintenance(m) => {
+                let later = hold_back(&mut m.updates, now);
+                let n = later.len();
+                m.scheduled_updates = if keep_scheduled { later } else { Vec::new() };
+                n
+            }
+            Detail::News(_) => 0,
+        }
+    }
+
     /// The instant a post is filed under: start of incident or maintenance, date of news.
     pub fn date(&self) -> DateTime<Utc> {
         match &self.detail {
@@ -204,5 +242,86 @@ impl Maintenance {
             Some(s @ (InProgress | Verifying)) if by_time != Completed => s,
             _ => by_time,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(h: u32, m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 8, h, m, 0).unwrap()
+    }
+
+    fn up<S>(t: DateTime<Utc>, status: S) -> Update<S> {
+        Update {
+            at: t,
+            status,
+            text: String::new(),
+            written: 0,
+        }
+    }
+
+    fn post(detail: Detail) -> Post {
+        Post {
+            kind: PostKind::Maintenance,
+            slug: "x".into(),
+            source: PathBuf::from("x.md"),
+            title: "x".into(),
+            draft: false,
+            components: vec![],
+            body: String::new(),
+            detail,
+        }
+    }
+
+    #[test]
+    fn later_updates_do_not_count() {
+        use MaintenanceStatus::*;
+        let m = Maintenance {
+            start: at(6, 0),
+            end: at(7, 0),
+            updates: vec![
+                up(at(6, 52), Completed),
+                up(at(6, 0), InProgress),
+                up(at(5, 0), Scheduled),
+            ],
+            scheduled_updates: vec![],
+        };
+        let mut p = post(Detail::Maintenance(m.clone()));
+        assert_eq!(p.as_of(at(6, 30), true), 1);
+        let got = p.maintenance().unwrap();
+        assert_eq!(got.status(at(6, 30)), InProgress);
+        assert_eq!(got.scheduled_updates.len(), 1);
+        assert_eq!(p.updated(), at(6, 0));
+        let mut q = post(Detail::Maintenance(m));
+        assert_eq!(q.as_of(at(6, 30), false), 1);
+        assert!(q.maintenance().unwrap().scheduled_updates.is_empty());
+        // At the update's own time it counts.
+        let mut r = post(q.detail.clone());
+        assert_eq!(r.as_of(at(6, 52), true), 0);
+    }
+
+    #[test]
+    fn a_resolution_still_to_come_leaves_the_incident_open() {
+        use IncidentStatus::*;
+        let inc = Incident {
+            impact: Impact::Major,
+            started: at(5, 0),
+            resolved: Some(at(7, 0)),
+            data_loss: None,
+            updates: vec![up(at(7, 0), Resolved), up(at(5, 10), Investigating)],
+            scheduled_updates: vec![],
+        };
+        let mut p = post(Detail::Incident(inc.clone()));
+        assert_eq!(p.as_of(at(6, 0), false), 1);
+        let got = p.incident().unwrap();
+        assert!(got.is_open(at(6, 0)));
+        assert_eq!(got.resolved, None);
+        assert_eq!(got.status(), Investigating);
+        let mut done = post(Detail::Incident(inc));
+        assert_eq!(done.as_of(at(7, 0), false), 0);
+        assert_eq!(done.incident().unwrap().resolved, Some(at(7, 0)));
     }
 }

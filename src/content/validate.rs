@@ -1,7 +1,7 @@
 //! Checks that need more than the YAML shape: references, time order, consistency.
 
 use super::schema::IncidentStatus;
-use super::{Incident, Maintenance};
+use super::{Incident, Maintenance, Update};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::yaml;
@@ -93,6 +93,27 @@ pub fn incident(inc: &Incident, ctx: &Ctx, diags: &mut Diagnostics) {
             Diagnostic::warning(ctx.file, "`started` is in the future; is the date right?")
                 .at_line(ctx.file_line(yaml::key_line(ctx.yaml, "started")))
                 .field("started"),
+        );
+    }
+}
+
+/// Updates dated after the build time do not count yet: say so, one warning each,
+/// pointing at the update as written.
+pub fn future_updates<S>(updates: &[Update<S>], ctx: &Ctx, diags: &mut Diagnostics) {
+    let mut later: Vec<&Update<S>> = updates.iter().filter(|u| u.at > ctx.now).collect();
+    later.sort_by_key(|u| u.written);
+    for u in later {
+        diags.push(
+            Diagnostic::warning(
+                ctx.file,
+                format!(
+                    "this update is dated {}, after the build time {}; it does not count until then (previews show it as scheduled)",
+                    crate::time::iso(u.at),
+                    crate::time::iso(ctx.now)
+                ),
+            )
+            .at_line(ctx.file_line(yaml::list_item_line(ctx.yaml, "updates", u.written)))
+            .field(format!("updates[{}]", u.written)),
         );
     }
 }

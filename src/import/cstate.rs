@@ -5,6 +5,11 @@
 //! issues → news. `affected` system names become component ids through
 //! `--component "Name=id"` or by slugifying. cState dates carry no offset unless
 //! written with one, so `--timezone` must say what zone they are in.
+//!
+//! `automated: true` (an issue a monitor bot opened) maps like any other issue by
+//! its severity; its first update says a monitor opened it and the summary marks
+//! it. An incident still unresolved 7 days after its date is named in the summary
+//! (bots often open issues nobody closes), since it would read as ongoing.
 
 mod mapping;
 mod post;
@@ -26,7 +31,12 @@ pub struct Options {
     pub timezone: Option<Tz>,
     /// `Name=id` pairs from `--component`.
     pub components: Vec<String>,
+    /// The import's "now", to name incidents unresolved for more than [`STALE_DAYS`].
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
 }
+
+/// An incident unresolved for longer than this is named in the summary.
+pub const STALE_DAYS: i64 = 7;
 
 /// Why the issues could not be imported. Nothing is written in any of these cases.
 #[derive(Debug, thiserror::Error)]
@@ -81,6 +91,8 @@ pub struct Issue {
     pub affected: Vec<String>,
     pub draft: bool,
     pub pin: bool,
+    /// Opened by a monitor bot (`automated: true`), not a person.
+    pub automated: bool,
     pub body: String,
 }
 
@@ -105,6 +117,8 @@ struct Front {
     pin: Option<bool>,
     #[serde(default)]
     draft: Option<bool>,
+    #[serde(default)]
+    automated: Option<bool>,
 }
 
 /// The issues folder: INPUT itself, or INPUT/content/issues of a cState site.
@@ -208,7 +222,27 @@ fn read_issue(path: &Path, tz: Option<Tz>, no_zone: &mut Vec<String>) -> Result<
         affected: affected.into_iter().map(|a| a.trim().to_string()).collect(),
         draft: front.draft.unwrap_or(false),
         pin: front.pin.unwrap_or(false),
+        automated: front.automated.unwrap_or(false),
         body: split.body.to_string(),
+    })
+}
+
+/// A note when `issue` became an incident that is still unresolved more than
+/// [`STALE_DAYS`] days after it started.
+fn stale(issue: &Issue, planned: &Planned, now: chrono::DateTime<chrono::Utc>) -> Option<String> {
+    let days = (now - issue.date).num_days();
+    let open_incident = planned.rel.starts_with("incidents") && !issue.resolved;
+    (open_incident && days > STALE_DAYS).then(|| {
+        let who = if issue.automated {
+            "a monitor opened it (`automated: true`) and nobody closed it"
+        } else {
+            "it was never marked resolved"
+        };
+        format!(
+            "{}: unresolved for {days} days ({who}); it will show as an ongoing incident. If it is over, add `resolved: <time>` and a resolved update to {}",
+            issue.file,
+            planned.rel.display()
+        )
     })
 }
 
@@ -268,6 +302,9 @@ pub fn plan(input: &Path, opts: &Options) -> Result<Plan, CstateError> {
             .filter_map(|n| mappings.get(n).map(|m| m.id.clone()))
             .collect();
         let (planned, notes) = post::render(issue, &ids, opts.timezone);
+        if let Some(note) = opts.now.and_then(|now| stale(issue, &planned, now)) {
+            plan.notes.push(note);
+        }
         plan.posts.push(planned);
         plan.notes.extend(notes);
     }

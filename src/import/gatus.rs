@@ -79,6 +79,7 @@ pub fn import(path: &Path) -> Result<Imported, GatusError> {
         single => vec![single],
     };
     let mut out = Imported::default();
+    let mut zero = 0usize;
     for (i, ep) in endpoints.into_iter().enumerate() {
         let ep: Endpoint = input::part(path, Kind::GatusStatuses, || format!("endpoint {i}"), ep)?;
         let check = match (&ep.key, &ep.name) {
@@ -106,6 +107,10 @@ pub fn import(path: &Path) -> Result<Imported, GatusError> {
                 || format!("endpoint `{check}` result {j}"),
                 raw,
             )?;
+            if is_zero_time(&res.timestamp) {
+                zero += 1;
+                continue;
+            }
             let at = chrono::DateTime::parse_from_rfc3339(res.timestamp.trim())
                 .ok()
                 .and_then(|t| super::plausible(t.to_utc()))
@@ -128,7 +133,20 @@ pub fn import(path: &Path) -> Result<Imported, GatusError> {
             });
         }
     }
+    if zero > 0 {
+        out.notes.push(format!(
+            "{zero} results with Go's zero time (0001-01-01T00:00:00Z: Gatus recorded no timestamp) skipped"
+        ));
+    }
     Ok(out)
+}
+
+/// Go's zero `time.Time` (0001-01-01T00:00:00Z) in Unix seconds.
+const ZERO_TIME: i64 = -62_135_596_800;
+
+/// Go's zero `time.Time`, which Gatus writes for a result it has no time for.
+fn is_zero_time(s: &str) -> bool {
+    chrono::DateTime::parse_from_rfc3339(s.trim()).is_ok_and(|t| t.timestamp() == ZERO_TIME)
 }
 
 #[cfg(test)]
@@ -158,5 +176,33 @@ mod tests {
         assert_eq!(got.results[1].state, State::Down);
         assert_eq!(got.results[1].latency_ms, None);
         assert_eq!(got.results[1].message.as_deref(), Some("boom"));
+    }
+
+    #[test]
+    fn zero_time_results_are_counted_in_one_note() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.json");
+        let zero = r#"{"success":false,"timestamp":"0001-01-01T00:00:00Z"}"#;
+        let ok = r#"{"success":true,"timestamp":"2026-11-20T10:00:00Z"}"#;
+        std::fs::write(
+            &p,
+            format!(r#"[{{"key":"k","results":[{zero},{ok},{zero}]}}]"#),
+        )
+        .unwrap();
+        let got = import(&p).unwrap();
+        assert_eq!(got.results.len(), 1);
+        assert_eq!(got.notes.len(), 1, "{:?}", got.notes);
+        assert!(got.notes[0].starts_with("2 results with Go's zero time"));
+        std::fs::write(&p, format!(r#"[{{"key":"k","results":[{ok}]}}]"#)).unwrap();
+        assert!(import(&p).unwrap().notes.is_empty());
+    }
+
+    #[test]
+    fn only_gos_zero_time_is_no_time() {
+        assert!(is_zero_time("0001-01-01T00:00:00Z"));
+        assert!(is_zero_time(" 0001-01-01T00:00:00+00:00"));
+        assert!(!is_zero_time("0001-01-01T00:00:01Z"));
+        assert!(!is_zero_time("1970-01-01T00:00:00Z"));
+        assert!(!is_zero_time("nope"));
     }
 }

@@ -171,6 +171,65 @@ pub fn write_feed(
     })
 }
 
+/// A check whose new results are already in the feed under another check id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Renamed {
+    /// The id this import gives the check.
+    pub new: String,
+    /// The id the existing feed file has the same results under.
+    pub existing: String,
+    /// How many of the new results the existing check already has.
+    pub shared: usize,
+    /// How many results the new check has.
+    pub of: usize,
+}
+
+/// Checks of `results` that `out` already holds under another id: at least half
+/// of a check's results equal in time (to the millisecond) and state to those of
+/// one existing check, and more than under its own id. That is the same monitor imported under two namings (e.g.
+/// Uptime Kuma with and without `--names`); appending would count it twice.
+pub fn renamed_checks(out: &Path, results: &[FeedResult]) -> Result<Vec<Renamed>, WriteError> {
+    use std::collections::{BTreeSet, HashMap};
+    let old = line::existing_lines(out)?;
+    let mut by_check: HashMap<&str, BTreeSet<(i64, State)>> = HashMap::new();
+    for l in &old {
+        by_check
+            .entry(l.check.as_str())
+            .or_default()
+            .insert((l.at_ms, l.state));
+    }
+    let mut new: BTreeMap<&str, BTreeSet<(i64, State)>> = BTreeMap::new();
+    for r in results {
+        new.entry(r.check.as_str())
+            .or_default()
+            .insert((r.at.timestamp_millis(), r.state));
+    }
+    let mut found = Vec::new();
+    for (check, keys) in &new {
+        let best = by_check
+            .iter()
+            .filter(|(other, _)| *other != check)
+            .map(|(other, have)| (keys.intersection(have).count(), *other))
+            .max();
+        // Already there under its own id at least as much: a plain re-import.
+        let own = by_check
+            .get(check)
+            .map_or(0, |have| keys.intersection(have).count());
+        if let Some((shared, other)) = best
+            && shared > own
+            && shared * 2 >= keys.len()
+        {
+            found.push(Renamed {
+                new: (*check).to_string(),
+                existing: other.to_string(),
+                shared,
+                of: keys.len(),
+            });
+        }
+    }
+    Ok(found)
+}
+
 /// Replace `path` with `bytes` via a temporary file in the same folder and a rename,
 /// so readers (and a build running now) see the old file or the new one, never half.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -232,6 +291,40 @@ mod tests {
         let text = String::from_utf8(first).unwrap();
         let checks: Vec<&str> = text.lines().map(|l| &l[10..11]).collect();
         assert_eq!(checks, ["a", "a", "b"], "{text}");
+    }
+
+    #[test]
+    fn the_same_results_under_another_id_are_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("x.jsonl");
+        let named = vec![
+            r("web-app", 0, State::Up),
+            r("web-app", 60, State::Down),
+            r("db", 0, State::Up),
+        ];
+        write_feed(&out, &named, false, Path::new("in")).unwrap();
+        let by_id = vec![r("kuma-1", 0, State::Up), r("kuma-1", 60, State::Down)];
+        let found = renamed_checks(&out, &by_id).unwrap();
+        assert_eq!(
+            found,
+            vec![Renamed {
+                new: "kuma-1".into(),
+                existing: "web-app".into(),
+                shared: 2,
+                of: 2
+            }]
+        );
+        // The same id is a plain re-import; a different monitor shares too little.
+        assert!(renamed_checks(&out, &named).unwrap().is_empty());
+        let other = vec![
+            r("kuma-2", 0, State::Up),
+            r("kuma-2", 30, State::Up),
+            r("kuma-2", 90, State::Up),
+        ];
+        assert!(renamed_checks(&out, &other).unwrap().is_empty());
+        // No file yet: nothing to collide with.
+        let none = dir.path().join("none.jsonl");
+        assert!(renamed_checks(&none, &by_id).unwrap().is_empty());
     }
 
     #[test]

@@ -8,6 +8,11 @@
 //! minutes of the day and up after; then the YAML's status as the newest result.
 //! The time of day of an outage is not recorded by Upptime, so it is placed at the
 //! start of the day. Each result covers 5 minutes, which needs `stale_after` ≥ 5m.
+//! Upptime commits status changes, not checks, so the latest status is then repeated
+//! every 5 minutes until `--as-of` (default: the newest commit of `history/`).
+
+mod date;
+mod git;
 
 use super::detect::Kind;
 use super::input::{self, InputError};
@@ -34,6 +39,9 @@ pub enum UpptimeError {
     /// `history/<slug>.yml` is missing or unreadable.
     #[error("cannot read {}: {reason}", path.display())]
     Yaml { path: PathBuf, reason: String },
+    /// No site could be imported; one reason per site.
+    #[error("no Upptime site could be imported:\n  {}", .0.join("\n  "))]
+    NoSite(Vec<String>),
     /// A time or date in the files could not be read.
     #[error("{}: `{field}` {value:?} is not a valid {what}", path.display())]
     BadTime {
@@ -81,19 +89,90 @@ fn locate(input: &Path) -> Result<(PathBuf, PathBuf), UpptimeError> {
 }
 
 fn parse_time(path: &Path, field: &str, s: &str) -> Result<DateTime<Utc>, UpptimeError> {
-    crate::time::parse_timestamp(s)
-        .ok()
+    date::parse(s)
         .and_then(super::plausible)
         .ok_or_else(|| UpptimeError::BadTime {
             path: path.to_path_buf(),
             field: field.into(),
             value: s.into(),
-            what: "RFC 3339 time",
+            what: "time (ISO 8601, or JavaScript's `Mon Aug 10 2020 07:54:39 GMT+0000 (…)`)",
         })
 }
 
 /// Read an Upptime checkout; `days` limits how far back results are reconstructed.
+/// The recorded statuses hold until the newest commit of `history/` (see [`import_with`]).
 pub fn import(input: &Path, days: u32) -> Result<Imported, UpptimeError> {
+    import_with(input, days, None, Utc::now())
+}
+
+/// One site read from its files, ready to reconstruct.
+struct SiteData {
+    check: String,
+    meta: SiteYaml,
+    last: DateTime<Utc>,
+    start: Option<DateTime<Utc>>,
+    down: BTreeMap<NaiveDate, i64>,
+}
+
+/// Read one site's YAML and daily totals; an error skips the site.
+fn read_site(site: &Site, dir: &Path, summary_path: &Path) -> Result<SiteData, UpptimeError> {
+    // The slug names a file beside summary.json: never let it point elsewhere.
+    let plain = !site.slug.is_empty()
+        && site
+            .slug
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        && !site.slug.starts_with('.');
+    if !plain {
+        return Err(UpptimeError::Yaml {
+            path: summary_path.to_path_buf(),
+            reason: format!("slug {:?} is not a plain file name", site.slug),
+        });
+    }
+    let yml = dir.join(format!("{}.yml", site.slug));
+    let text = std::fs::read_to_string(&yml).map_err(|e| UpptimeError::Yaml {
+        path: yml.clone(),
+        reason: e.to_string(),
+    })?;
+    let meta: SiteYaml = crate::yaml::from_str(&text).map_err(|e| UpptimeError::Yaml {
+        path: yml.clone(),
+        reason: e.to_string(),
+    })?;
+    let last = parse_time(&yml, "lastUpdated", &meta.last_updated)?;
+    let start = match &meta.start_time {
+        Some(s) => Some(parse_time(&yml, "startTime", s)?),
+        None => None,
+    };
+    let mut down = BTreeMap::new();
+    for (date, minutes) in &site.daily_minutes_down {
+        let d = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| UpptimeError::BadTime {
+            path: summary_path.to_path_buf(),
+            field: format!("{}.dailyMinutesDown", site.slug),
+            value: date.clone(),
+            what: "date (YYYY-MM-DD)",
+        })?;
+        down.insert(d, minutes.max(0.0).round() as i64);
+    }
+    Ok(SiteData {
+        check: super::check_id(&site.slug),
+        meta,
+        last,
+        start,
+        down,
+    })
+}
+
+/// Read an Upptime checkout. Upptime records status changes, not checks: each
+/// site's latest status is taken to hold until `as_of` (`--as-of`), by default the
+/// newest commit of `history/` when git can tell, else the site's `lastUpdated`.
+/// A site whose files cannot be read is skipped with a note, unless none can be.
+/// Nothing holds beyond `now`.
+pub fn import_with(
+    input: &Path,
+    days: u32,
+    as_of: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<Imported, UpptimeError> {
     let (summary_path, dir) = locate(input)?;
     let doc = input::read_json(&summary_path)?;
     input::expect_kind(&summary_path, &doc, Kind::UpptimeSummary)?;
@@ -103,57 +182,51 @@ pub fn import(input: &Path, days: u32) -> Result<Imported, UpptimeError> {
         || "the site list".into(),
         &doc,
     )?;
-    let mut out = Imported::default();
+    let mut read = Vec::new();
+    let mut skipped = Vec::new();
     for site in &sites {
-        let check = super::check_id(&site.slug);
-        // The slug names a file beside summary.json: never let it point elsewhere.
-        let plain = !site.slug.is_empty()
-            && site
-                .slug
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-            && !site.slug.starts_with('.');
-        if !plain {
-            return Err(UpptimeError::Yaml {
-                path: summary_path.clone(),
-                reason: format!("slug {:?} is not a plain file name", site.slug),
-            });
+        match read_site(site, &dir, &summary_path) {
+            Ok(d) => read.push(d),
+            Err(e) => skipped.push(e),
         }
-        let yml = dir.join(format!("{}.yml", site.slug));
-        let text = std::fs::read_to_string(&yml).map_err(|e| UpptimeError::Yaml {
-            path: yml.clone(),
-            reason: e.to_string(),
-        })?;
-        let meta: SiteYaml = crate::yaml::from_str(&text).map_err(|e| UpptimeError::Yaml {
-            path: yml.clone(),
-            reason: e.to_string(),
-        })?;
-        let last = parse_time(&yml, "lastUpdated", &meta.last_updated)?;
-        let start = match &meta.start_time {
-            Some(s) => Some(parse_time(&yml, "startTime", s)?),
-            None => None,
-        };
-        let mut down = BTreeMap::new();
-        for (date, minutes) in &site.daily_minutes_down {
-            let d =
-                NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| UpptimeError::BadTime {
-                    path: summary_path.clone(),
-                    field: format!("{}.dailyMinutesDown", site.slug),
-                    value: date.clone(),
-                    what: "date (YYYY-MM-DD)",
-                })?;
-            down.insert(d, minutes.max(0.0).round() as i64);
-        }
-        let span = Span::new(start, last, days);
-        let clamped = reconstruct(&check, &span, &down, &mut out.results);
-        for d in down
+    }
+    if read.is_empty() {
+        return Err(match skipped.len() {
+            1 => skipped.remove(0),
+            _ => UpptimeError::NoSite(skipped.iter().map(ToString::to_string).collect()),
+        });
+    }
+    let mut out = Imported::default();
+    for e in &skipped {
+        out.notes
+            .push(format!("skipped: {e}; the other sites were imported"));
+    }
+    let (hold, source) = match as_of {
+        Some(t) => (Some(t), "--as-of"),
+        None => match git::newest_commit(&dir) {
+            Ok(t) => (Some(t), "the newest commit of history/, read with git"),
+            Err(why) => (None, why),
+        },
+    };
+    // A commit "in the future" (a skewed clock, or SOURCE_DATE_EPOCH) proves nothing beyond now.
+    let hold = hold.map(|t| t.min(now));
+    for site in &read {
+        let check = &site.check;
+        let span = Span::new(site.start, site.last, days);
+        let clamped = reconstruct(check, &span, &site.down, &mut out.results);
+        let outside: Vec<NaiveDate> = site
+            .down
             .keys()
             .filter(|d| **d < span.first_day || **d > span.last_day())
-        {
+            .copied()
+            .collect();
+        if let (Some(first), Some(last)) = (outside.first(), outside.last()) {
             out.notes.push(format!(
-                "`{check}`: {d} is outside the imported days ({} to {}); its down minutes are not imported",
+                "`{check}`: {} days with down minutes ({first} to {last}) are outside the imported days ({} to {}) and were not imported{}",
+                outside.len(),
                 span.first_day,
-                span.last_day()
+                span.last_day(),
+                if *first < span.first_day { "; --days reaches further back" } else { "" }
             ));
         }
         for (d, want, got) in clamped {
@@ -161,12 +234,56 @@ pub fn import(input: &Path, days: u32) -> Result<Imported, UpptimeError> {
                 "`{check}`: {d} lists {want} minutes down but only {got} minutes of it are covered; imported {got}"
             ));
         }
-        out.results.push(latest(&check, last, &meta));
+        out.results.push(latest(check, site.last, &site.meta));
+        let until = hold.unwrap_or(site.last);
+        let held = hold_until(check, site.last, until, days, &site.meta, &mut out.results);
+        if held > 0 {
+            out.notes.push(format!(
+                "`{check}`: its status at {} is taken to hold until {} ({held} more results)",
+                crate::time::iso(site.last),
+                crate::time::iso(until)
+            ));
+        }
     }
     out.notes.push(format!(
         "reconstructed from Upptime's daily totals: results every {STEP_MINUTES} minutes, each day's down minutes placed at the start of the UTC day (Upptime does not record when in the day); set `stale_after` to at least 5m"
     ));
+    out.notes.push(match hold {
+        Some(t) => format!(
+            "Upptime records changes, not checks: each site's latest status holds until {}, from {source}; to refresh, `git pull` then `lantern import upptime … --as-of now`",
+            crate::time::iso(t)
+        ),
+        None => format!(
+            "Upptime records changes, not checks: each site's latest status holds only until its `lastUpdated` ({source}); right after `git pull`, pass `--as-of now` to say it still holds"
+        ),
+    });
     Ok(out)
+}
+
+/// Results repeating the latest recorded status every 5 minutes after `last` up to
+/// `until` (at most `days` days), ending exactly at `until`; how many were added.
+fn hold_until(
+    check: &str,
+    last: DateTime<Utc>,
+    until: DateTime<Utc>,
+    days: u32,
+    meta: &SiteYaml,
+    out: &mut Vec<FeedResult>,
+) -> usize {
+    if until <= last {
+        return 0;
+    }
+    let limit = i64::from(days.clamp(1, MAX_DAYS));
+    let from = last.max(until - Duration::days(limit));
+    let mut n = 0;
+    let mut t = from + Duration::minutes(STEP_MINUTES);
+    while t < until {
+        out.push(latest(check, t, meta));
+        t += Duration::minutes(STEP_MINUTES);
+        n += 1;
+    }
+    out.push(latest(check, until, meta));
+    n + 1
 }
 
 /// The reconstructed stretch of time: whole UTC days up to `last`.
@@ -335,6 +452,32 @@ mod tests {
                     .all(|w| (w[1].at - w[0].at).num_minutes() <= 5)
             );
         }
+    }
+
+    #[test]
+    fn the_latest_status_holds_until_as_of() {
+        let meta = SiteYaml {
+            status: Some("down".into()),
+            code: None,
+            response_time: Some(80.0),
+            last_updated: String::new(),
+            start_time: None,
+        };
+        let last = Utc.with_ymd_and_hms(2026, 11, 20, 7, 15, 0).unwrap();
+        let until = Utc.with_ymd_and_hms(2026, 11, 20, 7, 32, 30).unwrap();
+        let mut out = Vec::new();
+        assert_eq!(hold_until("a", last, until, 90, &meta, &mut out), 4);
+        let mins: Vec<i64> = out.iter().map(|r| (r.at - last).num_seconds()).collect();
+        assert_eq!(mins, [300, 600, 900, 1050]);
+        assert!(out.iter().all(|r| r.state == State::Down));
+        // Nothing to add when as-of is not later; at most `days` days back from it.
+        assert_eq!(hold_until("a", last, last, 90, &meta, &mut out), 0);
+        let mut long = Vec::new();
+        let far = last + Duration::days(30);
+        hold_until("a", last, far, 1, &meta, &mut long);
+        assert_eq!(long.len(), 288);
+        assert_eq!(long[0].at, far - Duration::days(1) + Duration::minutes(5));
+        assert_eq!(long.last().unwrap().at, far);
     }
 
     #[test]

@@ -68,6 +68,8 @@ pub struct UpdateView {
     pub status: &'static str,
     pub status_label: &'static str,
     pub html: String,
+    /// Dated after the build time: shown only in previews, marked as scheduled.
+    pub scheduled: bool,
 }
 
 /// A post, summarised or in full (`full` adds body and timeline).
@@ -217,10 +219,10 @@ pub fn post<'a>(site: &'a Site, p: &'a Post, full: bool) -> PostView<'a> {
                 report_by_iso: d.report_by.map(|d| d.format("%Y-%m-%d").to_string()),
                 note: d.note.as_deref(),
             });
-            let updates = inc
-                .updates
-                .iter()
-                .map(|u| update(u.at, incident_status(u.status), &u.text, tz));
+            let scheduled = inc.scheduled_updates.iter().map(|u| (u, true));
+            let updates = scheduled
+                .chain(inc.updates.iter().map(|u| (u, false)))
+                .map(|(u, s)| update(u.at, incident_status(u.status), &u.text, tz, s));
             fill_updates(&mut v, updates, full);
         }
         Detail::Maintenance(m) => {
@@ -231,10 +233,10 @@ pub fn post<'a>(site: &'a Site, p: &'a Post, full: bool) -> PostView<'a> {
             v.ongoing = m.is_active(site.now);
             v.end = Some(time::view(m.end, tz));
             v.duration = Some(time::duration(m.start, m.end));
-            let updates = m
-                .updates
-                .iter()
-                .map(|u| update(u.at, maintenance_status(u.status), &u.text, tz));
+            let scheduled = m.scheduled_updates.iter().map(|u| (u, true));
+            let updates = scheduled
+                .chain(m.updates.iter().map(|u| (u, false)))
+                .map(|(u, s)| update(u.at, maintenance_status(u.status), &u.text, tz, s));
             fill_updates(&mut v, updates, full);
         }
         Detail::News(_) => {
@@ -249,7 +251,8 @@ fn fill_updates(v: &mut PostView, mut updates: impl Iterator<Item = UpdateView>,
     if full {
         v.updates = updates.collect();
     } else {
-        v.latest = updates.next();
+        // A summary's "latest" is what has happened, never a scheduled update.
+        v.latest = updates.find(|u| !u.scheduled);
     }
 }
 
@@ -258,12 +261,14 @@ fn update(
     st: (&'static str, &'static str),
     text: &str,
     tz: chrono_tz::Tz,
+    scheduled: bool,
 ) -> UpdateView {
     UpdateView {
         at: time::view(at, tz),
         status: st.0,
         status_label: st.1,
         html: markdown::to_html(text),
+        scheduled,
     }
 }
 

@@ -96,6 +96,11 @@ impl Site {
         include_drafts: bool,
     ) -> Site {
         posts.retain(|p| include_drafts || !p.draft);
+        // Updates dated after `now` have not happened yet: nothing may count them.
+        // Previews (drafts) keep them to show, marked as scheduled.
+        for p in &mut posts {
+            p.as_of(now, include_drafts);
+        }
         // Newest first; kind and slug break ties so the order never depends on the file system.
         posts.sort_by(|a, b| {
             b.date()

@@ -145,7 +145,7 @@ pub fn render(issue: &Issue, ids: &[String], tz: Option<Tz>) -> (Planned, Vec<St
                 "{f}: `resolved: false`, so `resolvedWhen` is ignored and the incident is ongoing"
             ));
             }
-            head.push_str(&incident_updates(issue.date, resolved));
+            head.push_str(&incident_updates(issue.date, resolved, issue.automated));
             let state = resolved.map_or("ongoing".to_string(), |r| format!("resolved {}", iso(r)));
             (
                 "incidents",
@@ -160,6 +160,11 @@ pub fn render(issue: &Issue, ids: &[String], tz: Option<Tz>) -> (Planned, Vec<St
     if !head.ends_with('\n') {
         head.push('\n');
     }
+    let summary = if issue.automated {
+        format!("{summary} (automated: opened by a monitor)")
+    } else {
+        summary
+    };
     let planned = Planned {
         rel: Path::new(dir).join(format!("{}.md", slug_of(f))),
         text: head,
@@ -190,11 +195,20 @@ fn resolution(issue: &Issue, notes: &mut Vec<String>) -> DateTime<Utc> {
     }
 }
 
-fn incident_updates(started: DateTime<Utc>, resolved: Option<DateTime<Utc>>) -> String {
+fn incident_updates(
+    started: DateTime<Utc>,
+    resolved: Option<DateTime<Utc>>,
+    automated: bool,
+) -> String {
+    let first = if automated {
+        "Opened automatically by a monitor on our previous status page; the full report is below."
+    } else {
+        "Reported on our previous status page; the full report is below."
+    };
     let mut s = format!(
         "updates:\n  - at: {}\n    status: investigating\n    text: {}\n",
         iso(started),
-        quote("Reported on our previous status page; the full report is below.")
+        quote(first)
     );
     if let Some(r) = resolved {
         s.push_str(&format!(

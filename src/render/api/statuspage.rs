@@ -10,7 +10,7 @@ mod incidents;
 
 use crate::render::Files;
 use crate::site::Site;
-use crate::time::iso;
+use chrono::{DateTime, Utc};
 use components::Component;
 use incidents::Incident;
 use serde::Serialize;
@@ -72,13 +72,14 @@ struct MaintenancesDoc<'a> {
 pub fn render(site: &Site, files: &mut Files) {
     let c = &site.config;
     let page_id = stable_id("page", c.base_url.as_str());
+    // Clients build `url + "/api/v2/…"`; real pages carry no trailing slash.
     let page = Page {
         id: &page_id,
         name: &c.title,
-        url: c.base_url.as_str(),
+        url: c.base_url.as_str().trim_end_matches('/'),
         time_zone: c.timezone.name(),
         // The moment every status in this snapshot was evaluated (SOURCE_DATE_EPOCH when set).
-        updated_at: iso(site.now),
+        updated_at: api_time(site.now),
     };
     let status = Status {
         indicator: site.overall.indicator.as_str(),
@@ -211,6 +212,13 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// A time as Statuspage writes it: UTC with milliseconds (`2026-11-20T06:52:00.000Z`).
+/// Clients parse with a fixed `%S.%f` pattern, so the fraction is always there.
+/// Only `api/v2/` uses this; feeds and calendars keep their own formats.
+pub fn api_time(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
 /// Pretty JSON with a final newline.
 fn json<T: Serialize>(doc: &T) -> Vec<u8> {
     // Strings, numbers, booleans and nulls only: serialising cannot fail.
@@ -249,5 +257,13 @@ mod tests {
         assert_eq!(stable_id("incident", "x"), stable_id("incident", "x"));
         assert_ne!(stable_id("incident", "x"), stable_id("maintenance", "x"));
         assert_eq!(stable_id("incident", "x").len(), 12);
+    }
+
+    #[test]
+    fn api_times_always_carry_milliseconds() {
+        let t = DateTime::from_timestamp(1_795_000_000, 0).unwrap();
+        assert_eq!(api_time(t), "2026-11-18T11:06:40.000Z");
+        let t = DateTime::from_timestamp_millis(1_795_000_000_892).unwrap();
+        assert_eq!(api_time(t), "2026-11-18T11:06:40.892Z");
     }
 }

@@ -1,9 +1,9 @@
 //! Component objects, with groups shaped as Statuspage shapes them.
 
+use super::api_time as iso;
 use super::stable_id;
 use crate::site::Site;
 use crate::site::status::{ComponentStatus, worst};
-use crate::time::iso;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 

@@ -1,12 +1,14 @@
 //! Incident and scheduled-maintenance objects (Statuspage models both as incidents).
 
 use super::Ctx;
+use super::api_time as iso;
 use super::components::Component;
 use super::stable_id;
+use crate::content::MaintenanceStatus;
 use crate::content::{Detail, Incident as Inc, IncidentStatus, Maintenance, Post};
 use crate::render::feeds::entries::{post_url, update_keys};
 use crate::render::views::{incident_status, maintenance_status};
-use crate::time::iso;
+use crate::site::status::ComponentStatus;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -22,7 +24,8 @@ pub struct Incident<'a> {
     pub resolved_at: Option<String>,
     pub impact: &'static str,
     pub shortlink: String,
-    pub started_at: String,
+    /// Maintenance: `null` until the work started (as Statuspage writes it).
+    pub started_at: Option<String>,
     pub page_id: &'a str,
     pub incident_updates: Vec<IncidentUpdate<'a>>,
     pub components: Vec<Component<'a>>,
@@ -43,10 +46,24 @@ pub struct IncidentUpdate<'a> {
     pub created_at: String,
     pub updated_at: String,
     pub display_at: String,
-    /// Always `null`: Lantern does not record per-update component changes, and
-    /// Statuspage allows null here.
-    pub affected_components: (),
+    /// The component changes this update made, where Lantern knows them (an
+    /// incident's first and resolving updates, a maintenance's start and end);
+    /// `null` otherwise, as Statuspage allows.
+    pub affected_components: Option<Vec<AffectedComponent<'a>>>,
     pub deliver_notifications: bool,
+    /// Lantern posts nothing to Twitter; real responses carry the keys as `null`.
+    pub custom_tweet: (),
+    pub tweet_id: (),
+}
+
+/// One component's change in an update, Statuspage's `affected_components` item.
+#[derive(Debug, Clone, Serialize)]
+pub struct AffectedComponent<'a> {
+    /// The component's API id.
+    pub code: String,
+    pub name: &'a str,
+    pub old_status: &'static str,
+    pub new_status: &'static str,
 }
 
 /// The object for the incident or maintenance post at index `i`; `None` for news.
@@ -71,13 +88,31 @@ fn from_incident<'a>(ctx: &Ctx<'a>, p: &'a Post, inc: &'a Inc, open: bool) -> In
             .iter()
             .map(|u| (u.at, words(u.status), u.written)),
     );
+    // The first update moves the components to what the impact implies; the first
+    // resolving update moves them back. Lantern knows no other change.
+    let hurt = crate::site::incident_status(inc.impact);
+    let first = inc.updates.len().checked_sub(1);
+    let resolving = inc.updates.iter().rposition(|u| closes(u.status));
+    let targets = targets(ctx, p);
     let updates = inc
         .updates
         .iter()
         .zip(keys)
-        .map(|(u, key)| {
+        .enumerate()
+        .map(|(n, (u, key))| {
             let uid = format!("incident/{}/{key}", p.slug);
-            update(&id, &uid, u.at, words(u.status), &u.text)
+            let change = match hurt {
+                Some(h) if Some(n) == first && !closes(u.status) => {
+                    Some((ComponentStatus::Operational, h))
+                }
+                Some(h) if Some(n) == resolving && resolving != first => {
+                    Some((h, ComponentStatus::Operational))
+                }
+                _ => None,
+            };
+            let mut up = update(&id, &uid, u.at, words(u.status), &u.text);
+            up.affected_components = change.map(|c| changes(&targets, c));
+            up
         })
         .collect();
     // A resolved time still in the future has not happened yet.
@@ -101,7 +136,7 @@ fn from_incident<'a>(ctx: &Ctx<'a>, p: &'a Post, inc: &'a Inc, open: bool) -> In
         resolved_at: resolved.map(iso),
         impact: inc.impact.as_str(),
         shortlink: post_url(ctx.site, p),
-        started_at: iso(inc.started),
+        started_at: Some(iso(inc.started)),
         page_id: ctx.page_id,
         incident_updates: updates,
         components: affected(ctx, p),
@@ -116,16 +151,46 @@ fn from_maintenance<'a>(ctx: &Ctx<'a>, p: &'a Post, m: &'a Maintenance) -> Incid
     let id = stable_id("maintenance", &p.slug);
     let words = |s| maintenance_status(s).0;
     let keys = update_keys(m.updates.iter().map(|u| (u.at, words(u.status), u.written)));
+    let working = |s| {
+        matches!(
+            s,
+            MaintenanceStatus::InProgress | MaintenanceStatus::Verifying
+        )
+    };
+    let starting = m.updates.iter().rposition(|u| working(u.status));
+    let ending = m
+        .updates
+        .iter()
+        .rposition(|u| u.status == MaintenanceStatus::Completed);
+    let targets = targets(ctx, p);
     let updates = m
         .updates
         .iter()
         .zip(keys)
-        .map(|(u, key)| {
+        .enumerate()
+        .map(|(n, (u, key))| {
             let uid = format!("maintenance/{}/{key}", p.slug);
-            update(&id, &uid, u.at, words(u.status), &u.text)
+            let under = ComponentStatus::UnderMaintenance;
+            let change = if Some(n) == starting {
+                Some((ComponentStatus::Operational, under))
+            } else if Some(n) == ending && starting.is_some() {
+                Some((under, ComponentStatus::Operational))
+            } else {
+                None
+            };
+            let mut up = update(&id, &uid, u.at, words(u.status), &u.text);
+            up.affected_components = change.map(|c| changes(&targets, c));
+            up
         })
         .collect();
     let status = m.status(now);
+    // Statuspage: `null` until the work starts, then when it did (the first
+    // "in progress" update, else the window's start).
+    let started = (status != MaintenanceStatus::Scheduled).then(|| {
+        starting
+            .and_then(|n| m.updates.get(n))
+            .map_or(m.start, |u| u.at)
+    });
     // Finished: when an update said so, else at the end of the window.
     let completed = (status == crate::content::MaintenanceStatus::Completed).then(|| {
         m.updates
@@ -145,7 +210,7 @@ fn from_maintenance<'a>(ctx: &Ctx<'a>, p: &'a Post, m: &'a Maintenance) -> Incid
         // Statuspage marks every scheduled maintenance with this impact.
         impact: "maintenance",
         shortlink: post_url(ctx.site, p),
-        started_at: iso(m.start),
+        started_at: started.map(iso),
         page_id: ctx.page_id,
         incident_updates: updates,
         components: affected(ctx, p),
@@ -188,9 +253,40 @@ fn update<'a>(
         created_at: iso(at),
         updated_at: iso(at),
         display_at: iso(at),
-        affected_components: (),
+        affected_components: None,
         deliver_notifications: true,
+        custom_tweet: (),
+        tweet_id: (),
     }
+}
+
+/// Resolved or postmortem: the incident is over.
+fn closes(s: IncidentStatus) -> bool {
+    matches!(s, IncidentStatus::Resolved | IncidentStatus::Postmortem)
+}
+
+/// The post's components that exist, as (API id, name).
+fn targets<'a>(ctx: &Ctx<'a>, p: &Post) -> Vec<(String, &'a str)> {
+    affected(ctx, p)
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect()
+}
+
+/// Every target moving from `old` to `new`.
+fn changes<'a>(
+    targets: &[(String, &'a str)],
+    (old, new): (ComponentStatus, ComponentStatus),
+) -> Vec<AffectedComponent<'a>> {
+    targets
+        .iter()
+        .map(|(code, name)| AffectedComponent {
+            code: code.clone(),
+            name,
+            old_status: old.as_str(),
+            new_status: new.as_str(),
+        })
+        .collect()
 }
 
 /// The earliest of the post's own date and its first update.
