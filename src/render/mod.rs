@@ -8,6 +8,7 @@ pub mod feeds;
 pub mod ics;
 pub mod markdown;
 mod pages;
+pub mod settled;
 pub mod time;
 pub mod views;
 
