@@ -251,7 +251,10 @@ mod tests {
     fn overlay_is_escaped_and_missing_body_appends() {
         let out = inject(b"<p>x", 1, Some("error: a.md:5: <b>&"));
         let s = String::from_utf8(out).unwrap();
-        assert!(s.starts_with("<p>x<lantern-error id=\"lantern-error\""), "{s}");
+        assert!(
+            s.starts_with("<p>x<lantern-error id=\"lantern-error\""),
+            "{s}"
+        );
         // The text sits in a shadow root, out of reach of the site's CSS.
         assert!(s.contains(r#"<template shadowrootmode="open">"#), "{s}");
         assert!(s.contains("error: a.md:5: &lt;b&gt;&amp;"), "{s}");
