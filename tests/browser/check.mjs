@@ -7,7 +7,9 @@
 //   3. no JavaScript: the home page still shows every component, its status and the
 //      active incidents (compared with api/v2/summary.json and incidents/unresolved.json).
 //   4. the preview's error overlay (OVERLAY_URL: a `lantern serve` page after a broken
-//      edit), light and dark: no axe violation, and the site's CSS does not reach it.
+//      edit), light and dark: no axe violation, and the site's CSS does not reach it;
+//   5. the page-age warning (browser clock set): on a live page from its own time, on a
+//      settled page from api/v2/status.json.
 // Exit status 1 on any failure. .ci/browser builds and serves the sites, then runs:
 //   EXAMPLE_URL=http://127.0.0.1:8000/ SELFTEST_URL=http://127.0.0.1:8000/…/broken.html \
 //   [STRESS_URL=http://127.0.0.1:8001/] [OVERLAY_URL=http://127.0.0.1:8002/…] [SCREENSHOT_DIR=target/screenshots] [CHECKS=axe,keyboard,nojs] \
@@ -323,6 +325,34 @@ async function noJs(base, name) {
   lap(`no-JS ${name}`, since);
 }
 
+// 5. The page-age warning, with the browser's clock set: a page that shows the present
+// reads its own build time; a settled page (a resolved incident) asks api/v2/status.json.
+// Three hours after the build both warn; ten minutes after, neither does.
+async function pageAge(base) {
+  const built = Date.parse((await (await fetch(base + 'api/v2/status.json')).json()).page.updated_at);
+  const cases = [
+    ['home', '', 'This page was generated 3 hours ago'],
+    ['incident', 'incidents/2026-11-20-database-outage/', 'This site was last built 3 hours ago'],
+  ];
+  for (const [name, rel, words] of cases) {
+    for (const [after, want] of [[3 * 3600e3, words], [600e3, null]]) {
+      const { ctx, page } = await newPage();
+      await ctx.clock.install({ time: built + after });
+      await open(page, base + rel);
+      let text = null;
+      try {
+        await page.waitForFunction(() => !document.getElementById('page-age').hidden, null, { timeout: want ? 5000 : 1000 });
+        text = await page.locator('#page-age').textContent();
+      } catch { /* stayed hidden */ }
+      const label = `page-age ${name} +${after / 60e3} min`;
+      if (want && !(text || '').includes(want)) fail(`${label}: expected "${want}", got ${JSON.stringify(text)}`);
+      else if (!want && text !== null) fail(`${label}: warned too early: ${text}`);
+      else console.log(`${label}: ${text ?? 'no warning'}`);
+      await ctx.close();
+    }
+  }
+}
+
 // 4. The error overlay lives in a shadow root: axe (which enters shadow roots) checks its
 // contrast in both schemes, and its <pre> must not take the theme's code-block colours.
 async function overlay(url) {
@@ -356,7 +386,7 @@ async function overlay(url) {
 
 // CHECKS=keyboard,nojs (say) runs only some steps while working on the theme; the
 // self-test always runs.
-const only = new Set(env('CHECKS', 'axe,keyboard,nojs,overlay').split(','));
+const only = new Set(env('CHECKS', 'axe,keyboard,nojs,overlay,age').split(','));
 try {
   await selftest();
   if (only.has('axe')) {
@@ -364,6 +394,7 @@ try {
     if (STRESS) await axePages(STRESS, STRESS_PAGES);
   }
   if (only.has('overlay') && OVERLAY) await overlay(OVERLAY);
+  if (only.has('age')) await pageAge(EXAMPLE);
   if (only.has('keyboard')) {
     await keyboard(EXAMPLE, 'light', 1280);
     await keyboard(EXAMPLE, 'dark', 360);
