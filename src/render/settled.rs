@@ -116,6 +116,21 @@ mod tests {
     }
 
     #[test]
+    fn an_update_dated_after_now_keeps_a_post_live() {
+        let mut m = maintenance(1, 2);
+        if let Detail::Maintenance(d) = &mut m.detail {
+            d.updates.push(crate::content::Update {
+                at: t(10),
+                status: crate::content::MaintenanceStatus::Completed,
+                text: String::new(),
+                written: 0,
+            });
+        }
+        assert!(!post_settled(&m, t(9)));
+        assert!(post_settled(&m, t(10)));
+    }
+
+    #[test]
     fn news_settles_once_dated() {
         let news = |h| post(Detail::News(News { date: t(h) }));
         assert!(post_settled(&news(9), t(9)));
