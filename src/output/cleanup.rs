@@ -87,6 +87,16 @@ pub fn clear_leftovers(parent: &Path, name: &str) -> Result<(), OutputError> {
 /// and so does a marker (listing what stays as not Lantern's), so a later clean-up can
 /// never take it for a folder Lantern wrote as a whole. Returns what had to stay.
 fn remove_listed(dir: &Path, listed: &BTreeSet<String>) -> io::Result<Vec<String>> {
+    remove_listed_with(dir, listed, true)
+}
+
+/// `remove_listed`, unlinking files in parallel or (`parallel` false: in a forked
+/// process, where rayon's threads do not exist) one after the other.
+pub(super) fn remove_listed_with(
+    dir: &Path,
+    listed: &BTreeSet<String>,
+    parallel: bool,
+) -> io::Result<Vec<String>> {
     let mut files = Vec::new();
     let mut dirs = Vec::new();
     let mut kept = Vec::new();
@@ -112,13 +122,16 @@ fn remove_listed(dir: &Path, listed: &BTreeSet<String>) -> io::Result<Vec<String
             kept.push(rel);
         }
     }
-    // Files are independent: unlink them in parallel (kernel work dominates).
-    files
-        .par_iter()
-        .try_for_each(|f| match fs::remove_file(f) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
-        })?;
+    let unlink = |f: &PathBuf| match fs::remove_file(f) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    };
+    if parallel {
+        // Files are independent: unlink them in parallel (kernel work dominates).
+        files.par_iter().try_for_each(unlink)?;
+    } else {
+        files.iter().try_for_each(unlink)?;
+    }
     if !kept.is_empty() {
         for d in dirs.iter().rev() {
             let _ = fs::remove_dir(d); // fails, harmlessly, on folders holding kept files

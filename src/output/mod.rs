@@ -7,8 +7,10 @@
 //! Nothing that is not Lantern's is ever replaced or removed: the output must be empty
 //! or carry a marker listing every file in it (`marker`, `owner`); a symlinked
 //! output is swapped at its target (`place`); one build at a time publishes a folder
-//! (`lock`); clean-up removes only listed files (`cleanup`).
+//! (`lock`); clean-up removes only listed files (`cleanup`), a large old tree in a
+//! detached process after the swap (`background`).
 
+mod background;
 mod cleanup;
 mod error;
 mod lock;
@@ -100,8 +102,13 @@ pub fn publish(
             ..WriteStats::default()
         });
     }
+    // The pid alone could be reused while a detached removal still holds an old
+    // staging folder of that name; the clock makes the name unique.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
     let staging = place.parent.join(format!(
-        "{}{}",
+        "{}{}-{nanos}",
         cleanup::staging_prefix(&place.name),
         std::process::id()
     ));
@@ -119,7 +126,15 @@ pub fn publish(
     match result {
         Ok(mut stats) => {
             // `staging` now holds the old output (if there was one): remove what we wrote.
-            if existing != Existing::Missing {
+            // A large one goes in a detached process (it takes our staging lock over
+            // once we return): the new site is already in place.
+            let detached = match &existing {
+                Existing::Listed(files) if files.len() >= background::MIN_FILES => {
+                    background::remove_detached(&staging, files)
+                }
+                _ => false,
+            };
+            if existing != Existing::Missing && !detached {
                 stats.warning = match cleanup::remove_old(&staging, &existing) {
                     Ok(kept) if kept.is_empty() => None,
                     Ok(kept) => Some(format!(
@@ -167,10 +182,12 @@ fn fill(
         .collect();
     dirs.sort();
     dirs.dedup();
-    for d in dirs {
+    // Folders in parallel too (10,000 of them one by one were a single-threaded
+    // stretch); `create_dir_all` treats a parent made meanwhile by another thread as success.
+    dirs.par_iter().try_for_each(|d| {
         let dir = staging.join(d);
-        fs::create_dir_all(&dir).map_err(io_err(&dir))?;
-    }
+        fs::create_dir_all(&dir).map_err(io_err(&dir))
+    })?;
     let place = |&(rel, bytes): &(&str, &[u8]), same: bool| {
         let dest = staging.join(rel);
         if same && fs::hard_link(old.join(rel), &dest).is_ok() {

@@ -23,12 +23,14 @@ pub fn render(site: &Site, files: &mut Files) {
 /// Every HTML page but the 404 page, by absolute URL (sorted), with `<lastmod>` for posts.
 fn sitemap(site: &Site, files: &Files) -> String {
     let base = site.config.base_url.as_str();
-    // A post's page changes when the post does; a time still to come (an announced
-    // maintenance window) is not a modification yet, so it is capped at now.
+    // A post's page changes when the post does. A time still to come (an announced
+    // maintenance window) is not a modification yet; such a post gets no <lastmod>
+    // rather than now, which would change the sitemap on every build.
     let lastmod: BTreeMap<String, DateTime<Utc>> = site
         .posts
         .iter()
-        .map(|p| (p.path(), p.updated().min(site.now)))
+        .filter(|p| p.updated() <= site.now)
+        .map(|p| (p.path(), p.updated()))
         .collect();
     let mut urls: Vec<(String, Option<DateTime<Utc>>)> = files
         .keys()

@@ -9,6 +9,7 @@ pub mod feeds;
 pub mod ics;
 pub mod markdown;
 mod pages;
+pub mod settled;
 pub mod time;
 pub mod views;
 
@@ -61,14 +62,27 @@ fn template_error(name: &str, e: &tera::Error) -> RenderError {
 /// Render the whole site.
 pub fn render(site: &Site, theme: &Theme) -> Result<(Files, WorkCount), RenderError> {
     let tera = templates(theme)?;
-    let mut files = Files::new();
     let work = Work::default();
-    pages::render_all(site, &tera, &mut files, &work)?;
-    api::uptime::render(site, &mut files);
-    api::statuspage::render(site, &mut files);
-    feeds::render(site, &mut files);
-    ics::render(site, &mut files);
-    badges::render(site, &mut files);
+    // Pages on one side, feeds, calendars, API and badges on the other: both cores stay
+    // busy to the end. Keys never collide (pages are `.html`); the others are added
+    // after the pages, as when this ran in sequence.
+    let (pages, others) = rayon::join(
+        || {
+            let mut files = Files::new();
+            pages::render_all(site, &tera, &mut files, &work).map(|()| files)
+        },
+        || {
+            let mut files = Files::new();
+            api::uptime::render(site, &mut files);
+            api::statuspage::render(site, &mut files);
+            feeds::render(site, &mut files);
+            ics::render(site, &mut files);
+            badges::render(site, &mut files);
+            files
+        },
+    );
+    let mut files = pages?;
+    files.extend(others);
     // After every page (the sitemap lists them) and before the theme's statics, so a
     // theme's own favicon.svg or robots.txt wins.
     discovery::render(site, &mut files);

@@ -1,5 +1,6 @@
 //! One function per kind of HTML page; each fills a tera context from views.
 
+use super::settled::{self, Stamp};
 use super::views::{self, PostView, SiteView};
 use super::{Files, RenderError, Work, template_error, time};
 use crate::site::Site;
@@ -22,6 +23,10 @@ struct PageMeta {
     description: String,
     /// Which navigation entry is current: `status`, `history`, `news` or ``.
     section: &'static str,
+    /// The page depends on now: its footer carries the generation time.
+    live: bool,
+    /// A settled page's last change, shown instead of the generation time.
+    changed: Option<time::TimeView>,
 }
 
 /// A month heading with its posts, for archives.
@@ -56,7 +61,15 @@ pub fn render_all(
         .par_iter()
         .map(|p| {
             let view = post_view(site, p, true, work);
-            let meta = meta(site, &p.path(), &p.title, &status_sentence(site, &view), "");
+            let stamp = settled::stamp([p], site.now);
+            let meta = meta(
+                site,
+                &p.path(),
+                &p.title,
+                &status_sentence(site, &view),
+                "",
+                stamp,
+            );
             let mut ctx = base(&sv, &meta);
             ctx.insert("post", &view);
             let html = render(tera, "post.html", &ctx, work)?;
@@ -86,7 +99,7 @@ pub fn render_all(
         let path = format!("components/{}/", c.id);
         let cv = views::component(site, i);
         let desc = format!("{}: {}", c.name, state.status.label());
-        let meta = meta(site, &path, &c.name, &desc, "");
+        let meta = meta(site, &path, &c.name, &desc, "", Stamp::Live);
         let touching = &site.by_component[&c.id];
         let posts: Vec<PostView> = site
             .select(touching)
@@ -114,6 +127,7 @@ pub fn render_all(
         "Page not found",
         &site.config.description,
         "",
+        Stamp::Settled(None),
     );
     put(
         work,
@@ -153,6 +167,7 @@ fn home(
         &site.config.title,
         &home_description(site),
         "status",
+        Stamp::Live,
     );
     let mut ctx = base(sv, &meta);
     ctx.insert("groups", &views::groups(site));
@@ -238,7 +253,15 @@ fn archive(
             format!("{title} (page {number})")
         };
         let path = page_path(number);
-        let meta = meta(site, &path, &page_title, &site.config.description, section);
+        let stamp = settled::stamp(site.select(chunk), site.now);
+        let meta = meta(
+            site,
+            &path,
+            &page_title,
+            &site.config.description,
+            section,
+            stamp,
+        );
         let mut ctx = base(sv, &meta);
         ctx.insert("heading", title);
         ctx.insert("months", &months);
@@ -268,12 +291,18 @@ fn meta(
     title: &str,
     description: &str,
     section: &'static str,
+    stamp: Stamp,
 ) -> PageMeta {
     PageMeta {
         title: title.to_string(),
         canonical: format!("{}{}", site.config.base_url, path),
         description: description.to_string(),
         section,
+        live: stamp == Stamp::Live,
+        changed: match stamp {
+            Stamp::Settled(t) => t.map(|t| time::view(t, site.config.timezone)),
+            Stamp::Live => None,
+        },
     }
 }
 

@@ -178,14 +178,31 @@ fn script(build: u64) -> String {
 }
 
 /// A fixed panel over the page naming the failed files and lines.
+///
+/// It lives in a shadow root (declarative, with a script fallback for browsers without
+/// `shadowrootmode`), so no rule of the site's CSS reaches its text: a theme's `pre`
+/// background once turned it into white on light grey. Only the host element is in the
+/// page, and its inline `all:initial` undoes whatever a theme sets on it. Colours are
+/// fixed (not following light or dark mode) and pass WCAG AA in both.
 fn overlay(error: &str) -> String {
     format!(
         concat!(
-            r#"<div id="lantern-error" role="alert" style="position:fixed;left:0;right:0;bottom:0;max-height:60vh;overflow:auto;z-index:2147483647;"#,
-            r#"margin:0;padding:1rem 1.5rem;background:#3b0d0c;color:#fff;border-top:4px solid #e5484d;font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,monospace">"#,
-            r#"<button type="button" onclick="this.parentNode.remove()" style="float:right" aria-label="Hide">×</button>"#,
+            r#"<lantern-error id="lantern-error" style="all:initial;display:block;position:fixed;left:0;right:0;bottom:0;z-index:2147483647">"#,
+            r#"<template shadowrootmode="open"><style>"#,
+            r#":host{{all:initial;display:block}}"#,
+            r#"div{{box-sizing:border-box;max-height:60vh;overflow:auto;margin:0;padding:1rem 1.5rem;background:#3b0d0c;color:#fff;"#,
+            r#"border-top:4px solid #e5484d;font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;text-align:start}}"#,
+            r#"strong{{font-weight:700}}"#,
+            r#"pre{{white-space:pre-wrap;overflow-wrap:anywhere;margin:.5rem 0 0;padding:0;background:none;color:inherit;font:inherit;border:0}}"#,
+            r#"button{{float:right;margin:0 0 .5rem 1rem;padding:.1rem .6rem;border:1px solid #fff;border-radius:4px;background:#fff;color:#3b0d0c;font:inherit;cursor:pointer}}"#,
+            r#"button:focus-visible{{outline:3px solid #ffb224;outline-offset:2px}}"#,
+            r#"</style><div role="alert">"#,
+            r#"<button type="button" onclick="this.getRootNode().host.remove()" aria-label="Hide">×</button>"#,
             r#"<strong>lantern serve: the last rebuild failed. Pages shown are from the last build that worked, if any.</strong>"#,
-            r#"<pre style="white-space:pre-wrap;margin:.5rem 0 0">{}</pre></div>"#
+            r#"<pre>{}</pre></div></template></lantern-error>"#,
+            // Browsers without declarative shadow DOM leave the template inert: attach it by hand.
+            r#"<script>(function(){{var h=document.getElementById("lantern-error"),t=h&&h.querySelector("template");"#,
+            r#"if(t&&!h.shadowRoot){{h.attachShadow({{mode:"open"}}).appendChild(t.content);t.remove();}}}})();</script>"#
         ),
         escape_html(error)
     )
@@ -234,7 +251,12 @@ mod tests {
     fn overlay_is_escaped_and_missing_body_appends() {
         let out = inject(b"<p>x", 1, Some("error: a.md:5: <b>&"));
         let s = String::from_utf8(out).unwrap();
-        assert!(s.starts_with("<p>x<div id=\"lantern-error\""), "{s}");
+        assert!(
+            s.starts_with("<p>x<lantern-error id=\"lantern-error\""),
+            "{s}"
+        );
+        // The text sits in a shadow root, out of reach of the site's CSS.
+        assert!(s.contains(r#"<template shadowrootmode="open">"#), "{s}");
         assert!(s.contains("error: a.md:5: &lt;b&gt;&amp;"), "{s}");
     }
 

@@ -14,9 +14,15 @@ RUNS=${RUNS:-5}
 DIR=${BENCH_DIR:-/tmp/lantern-bench}
 NOW=1795856400   # 2026-11-28T09:00:00Z, the generators' "now"
 mkdir -p "$DIR"
-cargo build --release --quiet --bin lantern --example gen-site
-BIN=target/release/lantern
-GEN=target/release/examples/gen-site
+# PROFILE=debug reuses the debug binaries (for trying the script; the numbers mean little).
+PROFILE=${PROFILE:-release}
+if [ "$PROFILE" = release ]; then
+  cargo build --release --quiet --bin lantern --example gen-site
+else
+  cargo build --quiet --bin lantern --example gen-site
+fi
+BIN=target/$PROFILE/lantern
+GEN=target/$PROFILE/examples/gen-site
 
 gen() { # name posts checks interval
   local out="$DIR/$1"
@@ -70,6 +76,53 @@ if [ -z "${QUICK:-}" ]; then
   t1=$(cat "$DIR/1,000 posts, example feed.wall"); t10=$(cat "$DIR/10,000 posts, example feed.wall")
   echo
   echo "time(10,000) / time(1,000) = $(echo "scale=2; $t10 / $t1" | bc)"
+fi
+
+# Cron-speed rebuilds (issue 16): a fresh build and `cp -r` of its output, then a build
+# one minute later after one probe round was appended to the feed, then one post edited
+# (same time). Files written and wall time, as a fraction of the fresh build.
+steady() { # label site
+  local label=$1 site=$2 base="$DIR/steady" feed post
+  rm -rf "$base" "$base-cp" && mkdir -p "$base"
+  feed=$(ls "$site"/content/health/*.jsonl | head -1)
+  post=$(ls "$site"/content/incidents/*.md | head -1)
+  cp "$feed" "$DIR/feed.bak" && cp "$post" "$DIR/post.bak"
+  timed() { # epoch -> "wall written"
+    local line out
+    line=$(SOURCE_DATE_EPOCH=$1 /usr/bin/time -f "TIME %e" "$BIN" build --root "$site" --out "$base/out" 2>&1 >"$DIR/steady.out" | grep '^TIME')
+    out=$(cat "$DIR/steady.out")
+    echo "${line#TIME } $(sed -E 's/.*\(([0-9]+) written.*/\1/' <<<"$out") $(sed -E 's/^built ([0-9]+) files.*/\1/' <<<"$out")"
+  }
+  local fresh cp_wall round edit
+  fresh=$(timed $NOW)
+  cp_wall=$( { /usr/bin/time -f "%e" cp -r "$base/out" "$base-cp" >/dev/null; } 2>&1 | tail -1)
+  python3 - "$feed" <<'PY'
+import json, sys
+path = sys.argv[1]
+with open(path, "rb") as f:
+    f.seek(0, 2); f.seek(max(0, f.tell() - 200_000)); tail = f.read().decode(errors="ignore").splitlines()[1:]
+checks = sorted({json.loads(l)["check"] for l in tail if l.strip()})
+with open(path, "a") as f:
+    for c in checks:
+        f.write(json.dumps({"check": c, "at": "2026-11-28T09:00:30Z", "ok": True, "latency_ms": 42}) + "\n")
+PY
+  round=$(timed $((NOW + 60)))
+  echo "edited by bench.sh" >>"$post"
+  edit=$(timed $((NOW + 60)))
+  cp "$DIR/feed.bak" "$feed" && cp "$DIR/post.bak" "$post"
+  read -r fw _ fn <<<"$fresh"; read -r rw rn _ <<<"$round"; read -r ew en _ <<<"$edit"
+  printf '| %-28s | %6.2f s | %6.2f s | %5.2f | %5s of %s (%.2f %%) in %.2f s = %.2f× | %3s in %.2f s = %.2f× |\n' \
+    "$label" "$fw" "$cp_wall" "$(echo "scale=3; $fw / $cp_wall" | bc)" "$rn" "$fn" "$(echo "scale=4; 100 * $rn / $fn" | bc)" "$rw" \
+    "$(echo "scale=3; $rw / $fw" | bc)" "$en" "$ew" "$(echo "scale=3; $ew / $fw" | bc)"
+  rm -rf "$base" "$base-cp"
+}
+echo
+echo "| rebuilds | fresh | cp -r | fresh / cp | +1 min, one probe round: written, wall, / fresh | one post edited: written, wall, / fresh |"
+echo "|---|---|---|---|---|---|"
+steady "1,000 posts, example feed" "$DIR/p1000"
+if [ -z "${QUICK:-}" ]; then
+  steady "10,000 posts, example feed" "$DIR/p10000"
+  steady "10,000 posts + 50 checks" "$DIR/big"
 fi
 
 # Preview server: edit one post of the 1,000-post site, time until the new page is served.

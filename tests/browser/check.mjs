@@ -11,10 +11,14 @@
 //      components/<id>/#<date>, and 20 November of the database names its incident;
 //   4. no JavaScript: the home page still shows every component, its status and the
 //      active incidents (compared with api/v2/summary.json and incidents/unresolved.json);
-//      each row of days is a single link to a day table that has a row for every day.
+//      each row of days is a single link to a day table that has a row for every day;
+//   5. the preview's error overlay (OVERLAY_URL: a `lantern serve` page after a broken
+//      edit), light and dark: no axe violation, and the site's CSS does not reach it;
+//   6. the page-age warning (browser clock set): on a live page from its own time, on a
+//      settled page from api/v2/status.json.
 // Exit status 1 on any failure. .ci/browser builds and serves the sites, then runs:
 //   EXAMPLE_URL=http://127.0.0.1:8000/ SELFTEST_URL=http://127.0.0.1:8000/…/broken.html \
-//   [STRESS_URL=http://127.0.0.1:8001/] [SCREENSHOT_DIR=target/screenshots] [CHECKS=axe,keyboard,days,nojs] \
+//   [STRESS_URL=http://127.0.0.1:8001/] [OVERLAY_URL=http://127.0.0.1:8002/…] [SCREENSHOT_DIR=target/screenshots] [CHECKS=axe,keyboard,days,nojs,overlay,age] \
 //   node check.mjs
 import { chromium } from 'playwright-core';
 import { readFileSync, mkdirSync } from 'node:fs';
@@ -25,6 +29,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const env = (k, d) => process.env[k] || d;
 const EXAMPLE = env('EXAMPLE_URL');
 const STRESS = env('STRESS_URL', '');
+const OVERLAY = env('OVERLAY_URL', '');
 const SELFTEST = env('SELFTEST_URL');
 const SHOTS = path.resolve(env('SCREENSHOT_DIR', path.join(here, '../../target/screenshots')));
 const CHROMIUM = env('CHROMIUM', '/usr/bin/chromium');
@@ -512,15 +517,76 @@ async function noJs(base, name) {
   lap(`no-JS ${name}`, since);
 }
 
+// 5. The page-age warning, with the browser's clock set: a page that shows the present
+// reads its own build time; a settled page (a resolved incident) asks api/v2/status.json.
+// Three hours after the build both warn; ten minutes after, neither does.
+async function pageAge(base) {
+  const built = Date.parse((await (await fetch(base + 'api/v2/status.json')).json()).page.updated_at);
+  const cases = [
+    ['home', '', 'This page was generated 3 hours ago'],
+    ['incident', 'incidents/2026-11-20-database-outage/', 'This site was last built 3 hours ago'],
+  ];
+  for (const [name, rel, words] of cases) {
+    for (const [after, want] of [[3 * 3600e3, words], [600e3, null]]) {
+      const { ctx, page } = await newPage();
+      await ctx.clock.install({ time: built + after });
+      await open(page, base + rel);
+      let text = null;
+      try {
+        await page.waitForFunction(() => !document.getElementById('page-age').hidden, null, { timeout: want ? 5000 : 1000 });
+        text = await page.locator('#page-age').textContent();
+      } catch { /* stayed hidden */ }
+      const label = `page-age ${name} +${after / 60e3} min`;
+      if (want && !(text || '').includes(want)) fail(`${label}: expected "${want}", got ${JSON.stringify(text)}`);
+      else if (!want && text !== null) fail(`${label}: warned too early: ${text}`);
+      else console.log(`${label}: ${text ?? 'no warning'}`);
+      await ctx.close();
+    }
+  }
+}
+
+// 4. The error overlay lives in a shadow root: axe (which enters shadow roots) checks its
+// contrast in both schemes, and its <pre> must not take the theme's code-block colours.
+async function overlay(url) {
+  for (const scheme of SCHEMES) {
+    const since = Date.now();
+    const { ctx, page } = await newPage({ scheme, width: 1280 });
+    await open(page, url);
+    const label = `overlay-${scheme}-1280`;
+    const seen = await page.evaluate(() => {
+      const host = document.getElementById('lantern-error');
+      const root = host && host.shadowRoot;
+      const pre = root && root.querySelector('pre');
+      if (!pre) return null;
+      const s = getComputedStyle(pre);
+      const r = pre.getBoundingClientRect();
+      return { text: pre.textContent, bg: s.backgroundColor, color: s.color, visible: r.height > 0 && r.top < innerHeight };
+    });
+    if (!seen) { fail(`${label}: no error overlay with a shadow root on ${url}`); await ctx.close(); continue; }
+    if (!seen.visible) fail(`${label}: the overlay's error text is not on screen`);
+    if (!/impact/.test(seen.text)) fail(`${label}: the overlay does not name the broken field: ${seen.text}`);
+    if (seen.bg !== 'rgba(0, 0, 0, 0)' || seen.color !== 'rgb(255, 255, 255)') {
+      fail(`${label}: the site's CSS reaches the overlay: <pre> is ${seen.color} on ${seen.bg}`);
+    }
+    report(label, await axe(page, '#lantern-error'));
+    await page.screenshot({ path: path.join(SHOTS, `${label}.png`) });
+    console.log(`${label}: overlay text ${seen.color} on the panel, ${seen.text.split('\n')[0].slice(0, 80)}`);
+    await ctx.close();
+    lap(label, since);
+  }
+}
+
 // CHECKS=keyboard,nojs (say) runs only some steps while working on the theme; the
 // self-test always runs.
-const only = new Set(env('CHECKS', 'axe,keyboard,days,nojs').split(','));
+const only = new Set(env('CHECKS', 'axe,keyboard,days,nojs,overlay,age').split(','));
 try {
   await selftest();
   if (only.has('axe')) {
     await axePages(EXAMPLE, PAGES);
     if (STRESS) await axePages(STRESS, STRESS_PAGES);
   }
+  if (only.has('overlay') && OVERLAY) await overlay(OVERLAY);
+  if (only.has('age')) await pageAge(EXAMPLE);
   if (only.has('keyboard')) {
     await keyboard(EXAMPLE, 'light', 1280);
     await keyboard(EXAMPLE, 'dark', 360);

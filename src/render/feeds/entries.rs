@@ -33,12 +33,28 @@ pub struct Entry<'a> {
     pub at: DateTime<Utc>,
     /// Kind and, for updates, status word: feed categories.
     pub tags: Vec<&'static str>,
-    /// Full HTML content with absolute links.
+    /// Full HTML content with absolute links; filled by `fill_html`, only for the
+    /// entries a feed emits (Markdown of every update of 10,000 posts was most of the
+    /// feeds' time, and all but the newest were thrown away).
     pub html: String,
+    /// What `html` is made of.
+    content: Content<'a>,
 }
 
-/// Every entry of the site, newest first (ties broken by kind, slug and id).
-pub fn all(site: &Site) -> Vec<Entry<'_>> {
+/// The source of an entry's HTML.
+#[derive(Debug, Clone, Copy)]
+enum Content<'a> {
+    /// An incident or maintenance update: its status label and Markdown text.
+    Update { label: &'static str, text: &'a str },
+    /// Maintenance without updates: announced with its window and body.
+    Scheduled,
+    /// A news post: its body.
+    News,
+}
+
+/// Every entry of the site, newest first (ties broken by kind, slug and id), without
+/// HTML: call `fill_html` on those that are emitted.
+pub fn listed(site: &Site) -> Vec<Entry<'_>> {
     let mut out = Vec::new();
     for p in &site.posts {
         match &p.detail {
@@ -51,9 +67,6 @@ pub fn all(site: &Site) -> Vec<Entry<'_>> {
                 push_updates(site, p, &m.updates, words, &mut out);
             }
             Detail::Maintenance(m) => {
-                let mut html = status_line(p, "Scheduled");
-                html.push_str(&window_line(site, m.start, m.end));
-                html.push_str(&markdown(&p.body, &post_url(site, p)));
                 out.push(Entry {
                     post: p,
                     id: tag(site, &format!("{}/{}", p.kind.dir(), p.slug)),
@@ -62,7 +75,8 @@ pub fn all(site: &Site) -> Vec<Entry<'_>> {
                     // No publication time is known; the window start is at least stable.
                     at: m.start,
                     tags: vec![p.kind.name()],
-                    html,
+                    html: String::new(),
+                    content: Content::Scheduled,
                 });
             }
             Detail::News(n) => out.push(Entry {
@@ -72,7 +86,8 @@ pub fn all(site: &Site) -> Vec<Entry<'_>> {
                 url: post_url(site, p),
                 at: n.date,
                 tags: vec![p.kind.name()],
-                html: markdown(&p.body, &post_url(site, p)),
+                html: String::new(),
+                content: Content::News,
             }),
         }
     }
@@ -85,11 +100,38 @@ pub fn all(site: &Site) -> Vec<Entry<'_>> {
     out
 }
 
+/// Render `e.html` from its post (idempotent: an entry already filled is left alone).
+pub fn fill_html(site: &Site, e: &mut Entry) {
+    if !e.html.is_empty() {
+        return;
+    }
+    let p = e.post;
+    let page = post_url(site, p);
+    e.html = match (e.content, &p.detail) {
+        (Content::Update { label, text }, detail) => {
+            let mut html = status_line(p, label);
+            if let Detail::Maintenance(m) = detail {
+                html.push_str(&window_line(site, m.start, m.end));
+            }
+            html.push_str(&markdown(text, &page));
+            html.push_str(&affects_line(site, p));
+            html
+        }
+        (Content::Scheduled, Detail::Maintenance(m)) => {
+            let mut html = status_line(p, "Scheduled");
+            html.push_str(&window_line(site, m.start, m.end));
+            html.push_str(&markdown(&p.body, &page));
+            html
+        }
+        _ => markdown(&p.body, &page),
+    };
+}
+
 /// One entry per update of an incident or maintenance.
 fn push_updates<'a, S>(
     site: &Site,
     p: &'a Post,
-    updates: &[Update<S>],
+    updates: &'a [Update<S>],
     words: impl Fn(&Update<S>) -> (&'static str, &'static str),
     out: &mut Vec<Entry<'a>>,
 ) {
@@ -97,12 +139,6 @@ fn push_updates<'a, S>(
     let keys = update_keys(updates.iter().map(|u| (u.at, words(u).0, u.written)));
     for (u, key) in updates.iter().zip(keys) {
         let (word, label) = words(u);
-        let mut html = status_line(p, label);
-        if let Detail::Maintenance(m) = &p.detail {
-            html.push_str(&window_line(site, m.start, m.end));
-        }
-        html.push_str(&markdown(&u.text, &page));
-        html.push_str(&affects_line(site, p));
         out.push(Entry {
             post: p,
             id: tag(site, &format!("{}/{}/{key}", p.kind.dir(), p.slug)),
@@ -110,7 +146,11 @@ fn push_updates<'a, S>(
             url: format!("{page}#{}", update_anchor(u.at)),
             at: u.at,
             tags: vec![p.kind.name(), word],
-            html,
+            html: String::new(),
+            content: Content::Update {
+                label,
+                text: &u.text,
+            },
         });
     }
 }

@@ -14,6 +14,7 @@ use crate::render::Files;
 use crate::site::Site;
 use chrono::{DateTime, Utc};
 use entries::Entry;
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// Entries per feed: the newest ones. Keeps feeds small for readers that poll often.
@@ -69,9 +70,25 @@ pub struct FeedMeta<'a> {
 
 /// Write every feed of the site into `files`.
 pub fn render(site: &Site, files: &mut Files) {
-    let all = entries::all(site);
+    let mut all = entries::listed(site);
     let c = &site.config;
     let base = c.base_url.as_str();
+    // Only the entries some feed emits get their HTML: the site's newest and each
+    // component's newest. Their Markdown is rendered in parallel.
+    let mut emitted = vec![false; all.len()];
+    emitted.iter_mut().take(MAX_ENTRIES).for_each(|e| *e = true);
+    for comp in &c.components {
+        all.iter()
+            .enumerate()
+            .filter(|(_, e)| e.post.components.contains(&comp.id))
+            .take(MAX_ENTRIES)
+            .for_each(|(i, _)| emitted[i] = true);
+    }
+    all.par_iter_mut()
+        .zip(&emitted)
+        .filter(|(_, keep)| **keep)
+        .for_each(|(e, _)| entries::fill_html(site, e));
+    let all = all;
     let newest: Vec<&Entry> = all.iter().take(MAX_ENTRIES).collect();
     let links = links(c);
     let description = if c.description.trim().is_empty() {

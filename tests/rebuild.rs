@@ -1,0 +1,127 @@
+//! Rebuilding a large site after one edit: exactly the affected files are written, the
+//! new site is complete when the build returns, and the replaced old tree (over
+//! `MIN_FILES` files, so removed by a detached process) disappears soon after without
+//! holding up the next build.
+
+mod common;
+
+use common::{EPOCH, Site, run_at, snapshot};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// Resolved incidents, ended maintenance and news over three past years.
+fn site(n: usize) -> Site {
+    let site = Site::empty();
+    site.write(
+        "content/site.yaml",
+        "title: Big\nbase_url: https://big.test/\ncomponents:\n  - { id: a, name: A }\n  - { id: b, name: B }\n",
+    );
+    for i in 0..n {
+        let (y, m, d) = (2023 + i % 3, 1 + i % 12, 1 + i % 28);
+        let comp = ["a", "b"][i % 2];
+        let (dir, text) = match i % 10 {
+            0..=6 => (
+                "incidents",
+                format!(
+                    "---\ntitle: Incident {i}\nimpact: minor\ncomponents: [{comp}]\nstarted: {y}-{m:02}-{d:02}T10:00:00Z\nresolved: {y}-{m:02}-{d:02}T11:00:00Z\nupdates:\n  - {{ at: {y}-{m:02}-{d:02}T11:00:00Z, status: resolved, text: Fixed. }}\n---\nBody {i}.\n"
+                ),
+            ),
+            7 | 8 => (
+                "maintenance",
+                format!(
+                    "---\ntitle: Maintenance {i}\ncomponents: [{comp}]\nscheduled_start: {y}-{m:02}-{d:02}T02:00:00Z\nscheduled_end: {y}-{m:02}-{d:02}T03:00:00Z\n---\nBody.\n"
+                ),
+            ),
+            _ => (
+                "news",
+                format!("---\ntitle: News {i}\ndate: {y}-{m:02}-{d:02}T09:00:00Z\n---\nBody.\n"),
+            ),
+        };
+        site.write(&format!("content/{dir}/post-{i:05}.md"), text);
+    }
+    site
+}
+
+fn build(site: &Site, epoch: i64) -> String {
+    let out = site.public();
+    let run = run_at(
+        &site.root,
+        epoch,
+        [
+            std::ffi::OsStr::new("build"),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ],
+    );
+    run.assert_ok();
+    run.stdout
+}
+
+fn staging_beside(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("lantern-staging"))
+        .collect()
+}
+
+fn changed(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn one_edited_post_rewrites_only_its_page_and_the_old_tree_goes_in_the_background() {
+    let site = site(1100);
+    build(&site, EPOCH);
+    let before = snapshot(&site.public());
+    assert!(before.len() > 1100, "{} files", before.len());
+
+    // An edit of a resolved incident's text: only its page changes (time passing is
+    // tests/time_stable.rs's subject).
+    site.write(
+        "content/incidents/post-00000.md",
+        site.read("content/incidents/post-00000.md")
+            .replace("Body 0.", "Body 0, with the cause."),
+    );
+    let said = build(&site, EPOCH);
+    let after = snapshot(&site.public());
+    assert_eq!(
+        changed(&before, &after),
+        ["incidents/post-00000/index.html"],
+        "files changed by one edit"
+    );
+    assert!(said.contains("(1 written"), "{said}");
+    assert!(
+        String::from_utf8_lossy(&after["incidents/post-00000/index.html"])
+            .contains("with the cause")
+    );
+
+    // The next build does not wait for the removal of the tree it replaced.
+    site.write(
+        "content/incidents/post-00001.md",
+        site.read("content/incidents/post-00001.md")
+            .replace("Body 1.", "Body 1, later."),
+    );
+    build(&site, EPOCH);
+    assert_eq!(
+        changed(&after, &snapshot(&site.public())),
+        ["incidents/post-00001/index.html"]
+    );
+    let until = Instant::now() + Duration::from_secs(60);
+    while !staging_beside(&site.root).is_empty() && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(
+        staging_beside(&site.root),
+        Vec::<String>::new(),
+        "old trees left"
+    );
+}
