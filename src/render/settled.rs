@@ -86,6 +86,7 @@ mod tests {
             resolved: resolved.map(t),
             data_loss: None,
             updates: vec![],
+            scheduled_updates: vec![],
         }))
     }
 
@@ -94,6 +95,7 @@ mod tests {
             start: t(start),
             end: t(end),
             updates: vec![],
+            scheduled_updates: vec![],
         }))
     }
 
