@@ -4,6 +4,7 @@
 use super::record::{self, Record, RecordError, State};
 use super::series::Series;
 use super::window::Grid;
+use crate::contained::Fence;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -57,7 +58,18 @@ pub fn read(
     let mut diags = Diagnostics::default();
     let mut files = 0;
     let mut bytes = 0;
-    for path in feed_files(dir) {
+    let (paths, links) = Fence::site(site_root).files(dir, usize::MAX, &|name| {
+        let name = Path::new(name);
+        let hidden = name.to_string_lossy().starts_with('.');
+        hidden
+            || !name
+                .extension()
+                .is_some_and(|e| e == "jsonl" || e == "json")
+    });
+    for link in &links {
+        diags.push(link.to_diagnostic());
+    }
+    for path in paths {
         let rel = path.strip_prefix(site_root).unwrap_or(&path).to_path_buf();
         files += 1;
         bytes += std::fs::metadata(&path).map_or(0, |m| m.len());
@@ -98,18 +110,6 @@ pub fn read(
         },
         diags,
     )
-}
-
-fn feed_files(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.'))
-        .map(|e| e.into_path())
-        .filter(|p| p.extension().is_some_and(|e| e == "jsonl" || e == "json"))
-        .collect();
-    v.sort();
-    v
 }
 
 struct Ingest<'g> {
