@@ -151,7 +151,7 @@ fn read_issue(path: &Path, tz: Option<Tz>, no_zone: &mut Vec<String>) -> Result<
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let bytes = std::fs::read(path).map_err(|e| format!("{file}: cannot read: {e}"))?;
+    let bytes = super::input::read_capped(path).map_err(|e| format!("{file}: cannot read: {e}"))?;
     let text = String::from_utf8(bytes).map_err(|_| format!("{file}: not UTF-8 text"))?;
     let text = frontmatter::normalise(&text);
     let split = frontmatter::split(&text).map_err(|e| format!("{file}: {e}"))?;

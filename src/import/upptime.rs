@@ -120,10 +120,12 @@ pub fn import(input: &Path, days: u32) -> Result<Imported, UpptimeError> {
             });
         }
         let yml = dir.join(format!("{}.yml", site.slug));
-        let text = std::fs::read_to_string(&yml).map_err(|e| UpptimeError::Yaml {
-            path: yml.clone(),
-            reason: e.to_string(),
-        })?;
+        let text = input::read_capped(&yml)
+            .and_then(|b| String::from_utf8(b).map_err(std::io::Error::other))
+            .map_err(|e| UpptimeError::Yaml {
+                path: yml.clone(),
+                reason: e.to_string(),
+            })?;
         let meta: SiteYaml = crate::yaml::from_str(&text).map_err(|e| UpptimeError::Yaml {
             path: yml.clone(),
             reason: e.to_string(),
