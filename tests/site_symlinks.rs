@@ -237,3 +237,20 @@ fn serve_does_not_serve_a_theme_file_linked_out_of_the_site() {
         server.output()
     );
 }
+
+#[test]
+fn a_linked_content_folder_is_named_once() {
+    let site = Site::fixture("tiny");
+    let elsewhere = site.tmp().join("elsewhere");
+    fs::rename(site.path("content"), &elsewhere).unwrap();
+    symlink(&elsewhere, site.path("content")).unwrap();
+    let run = site.lantern(["check", "--root", "site"]);
+    run.assert_failed()
+        .assert_stderr_has(&["1 error(s) found", "error: content: symbolic link to "]);
+    assert_eq!(
+        run.stderr.matches("symbolic link").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+}
