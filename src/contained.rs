@@ -14,11 +14,13 @@ use std::path::{Path, PathBuf};
 /// A link that cannot be followed; paths are relative to the site root.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkProblem {
-    /// The link resolves outside the folder files may be read from.
+    /// The link resolves outside the folder files may be read from (`is_link` false:
+    /// the path itself leads out, e.g. a configured `../` folder).
     Outside {
         link: PathBuf,
         target: PathBuf,
         limit: PathBuf,
+        is_link: bool,
     },
     /// The link (or a folder loop) cannot be resolved.
     Broken { link: PathBuf, reason: String },
@@ -31,10 +33,16 @@ impl fmt::Display for LinkProblem {
                 link,
                 target,
                 limit,
+                is_link,
             } => write!(
                 f,
-                "{}: symbolic link to {}, outside {}; Lantern reads only files inside it (copy the files in instead)",
+                "{}: {} {}, outside {}; Lantern reads only files inside it (copy the files in instead)",
                 link.display(),
+                if *is_link {
+                    "symbolic link to"
+                } else {
+                    "resolves to"
+                },
                 target.display(),
                 describe(limit)
             ),
@@ -129,18 +137,19 @@ impl Fence {
             if is_link && prefix.starts_with(&self.root) {
                 let target = std::fs::canonicalize(&prefix).unwrap_or_else(|_| real.clone());
                 if !target.starts_with(limit) {
-                    return Err(self.outside(&prefix, target));
+                    return Err(self.outside(&prefix, target, true));
                 }
             }
         }
-        Err(self.outside(path, real))
+        Err(self.outside(path, real, false))
     }
 
-    fn outside(&self, link: &Path, target: PathBuf) -> LinkProblem {
+    fn outside(&self, link: &Path, target: PathBuf, is_link: bool) -> LinkProblem {
         LinkProblem::Outside {
             link: self.rel(link),
             target,
             limit: self.limit_rel.clone(),
+            is_link,
         }
     }
 
@@ -274,6 +283,20 @@ mod tests {
         assert!(
             text.starts_with("themes/t/static: symbolic link to ")
                 && text.contains("outside themes/t/"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_path_that_climbs_out_without_a_link_says_so() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        fs::create_dir_all(root.join("content")).unwrap();
+        fs::create_dir_all(tmp.path().join("out")).unwrap();
+        let (_, problems) = Fence::site(&root).files(&root.join("content/../../out"), 10, &hidden);
+        let text = problems[0].to_string();
+        assert!(
+            text.starts_with("content/../../out: resolves to "),
             "{text}"
         );
     }
