@@ -172,6 +172,9 @@ mod tests {
         assert!(!may_alias("title: R&D and*more\n"));
         assert!(!may_alias("a: &x 1\n"));
         assert!(may_alias("a: &x 1\nb: *x\n"));
+        // A lone `&` or `*` names nothing.
+        assert!(!may_alias("a: & b\nc: * d\n"));
+        assert_eq!(first_token_line("a: & b\nc: &d 1\n", b'&'), Some(2));
     }
 
     #[test]
