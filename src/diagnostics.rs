@@ -88,6 +88,13 @@ impl Diagnostics {
         self.items.extend(other.items);
     }
 
+    /// Keep each problem once, in first-seen order: a link above several folders
+    /// (a linked `content/`) is met by every loader that reads below it.
+    pub fn dedup(&mut self) {
+        let mut seen = std::collections::BTreeSet::new();
+        self.items.retain(|d| seen.insert(d.clone()));
+    }
+
     /// True when at least one problem is an error.
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(|d| d.severity == Severity::Error)

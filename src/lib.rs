@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod contained;
 pub mod content;
 pub mod diagnostics;
 pub mod health;

@@ -78,6 +78,10 @@ impl Config {
 pub fn load(root: &Path) -> Result<Config, Diagnostics> {
     let rel = Path::new(CONFIG_PATH);
     let mut diags = Diagnostics::default();
+    if let Err(link) = crate::contained::Fence::site(root).check(&root.join(rel)) {
+        diags.push(link.to_diagnostic());
+        return Err(diags);
+    }
     let text = match std::fs::read_to_string(root.join(rel)) {
         Ok(t) => t,
         Err(e) => {

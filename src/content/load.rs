@@ -5,12 +5,13 @@ use super::schema::{IncidentMeta, MaintenanceMeta, NewsMeta, RawUpdate};
 use super::validate::{self, Ctx};
 use super::{DataLossNotice, Detail, Incident, Maintenance, News, Post, PostKind, Update};
 use crate::config::Config;
+use crate::contained::{Fence, LinkProblem};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::yaml;
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use walkdir::WalkDir;
 
 /// Load every post under `root/content/`, drafts included; report every problem found.
 ///
@@ -24,8 +25,13 @@ pub fn load_posts(
 ) -> (Vec<Post>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let mut files = Vec::new();
+    let fence = Fence::site(root);
     for kind in PostKind::ALL {
-        files.extend(post_files(root, kind).into_iter().map(|p| (kind, p)));
+        let (found, links) = post_files(root, &fence, kind);
+        files.extend(found.into_iter().map(|p| (kind, p)));
+        for link in &links {
+            diags.push(link.to_diagnostic());
+        }
     }
     // Files parse independently; results are gathered in file order, so messages
     // and posts come out the same whatever the number of threads.
@@ -45,23 +51,21 @@ pub fn load_posts(
     (posts, diags)
 }
 
-/// Markdown files directly in `content/<kind>/`, sorted; hidden and editor temp files skipped.
-fn post_files(root: &Path, kind: PostKind) -> Vec<PathBuf> {
+/// Markdown files directly in `content/<kind>/` (relative to the root), sorted; hidden
+/// and editor temp files skipped; links that leave the site root reported.
+fn post_files(root: &Path, fence: &Fence, kind: PostKind) -> (Vec<PathBuf>, Vec<LinkProblem>) {
     let dir = Path::new("content").join(kind.dir());
-    let mut out: Vec<PathBuf> = WalkDir::new(root.join(&dir))
-        .min_depth(1)
-        .max_depth(1)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter(|e| {
-            let name = e.file_name().to_string_lossy();
-            name.ends_with(".md") && !name.starts_with('.') && !name.starts_with('#')
-        })
-        .map(|e| dir.join(e.file_name()))
+    let skip = |name: &OsStr| {
+        let name = name.to_string_lossy();
+        !name.ends_with(".md") || name.starts_with('.') || name.starts_with('#')
+    };
+    let (files, links) = fence.files(&root.join(&dir), 1, &skip);
+    let rel = files
+        .iter()
+        .filter_map(|p| p.file_name())
+        .map(|n| dir.join(n))
         .collect();
-    out.sort();
-    out
+    (rel, links)
 }
 
 fn load_one(

@@ -4,9 +4,11 @@
 use super::record::{self, Record, RecordError, State};
 use super::series::Series;
 use super::window::Grid;
+use crate::contained::Fence;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use rayon::prelude::*;
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::{BufReader, Read};
@@ -87,7 +89,18 @@ pub fn read_with(
     let mut files = 0;
     let mut bytes = 0;
     let mut skipped_files = 0;
-    for path in feed_files(dir) {
+    let (paths, links) = Fence::site(site_root).files(dir, usize::MAX, &|name| {
+        let name = Path::new(name);
+        let hidden = name.to_string_lossy().starts_with('.');
+        hidden
+            || !name
+                .extension()
+                .is_some_and(|e| e == "jsonl" || e == "json")
+    });
+    for link in &links {
+        diags.push(link.to_diagnostic());
+    }
+    for path in paths {
         let rel = path.strip_prefix(site_root).unwrap_or(&path).to_path_buf();
         let meta = std::fs::metadata(&path).ok();
         if let Some(cut) = opts.skip_before {
@@ -168,18 +181,6 @@ pub fn month_end(name: &str) -> Option<i64> {
             .and_utc()
             .timestamp()
     })
-}
-
-fn feed_files(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.'))
-        .map(|e| e.into_path())
-        .filter(|p| p.extension().is_some_and(|e| e == "jsonl" || e == "json"))
-        .collect();
-    v.sort();
-    v
 }
 
 struct Ingest<'g> {
@@ -389,14 +390,29 @@ impl Ingest<'_> {
         diags: &mut Diagnostics,
     ) -> std::io::Result<()> {
         use serde::de::Deserializer as _;
-        let reader = BufReader::new(File::open(path)?);
+        let marks = RecordMarks::default();
+        let reader = CappedRecords {
+            inner: BufReader::new(File::open(path)?),
+            marks: &marks,
+        };
         let mut de = serde_json::Deserializer::from_reader(reader);
         let mut out = ChunkOut::new(self.series.len());
         let visitor = ArrayVisitor {
             ingest: self,
             out: &mut out,
+            marks: &marks,
         };
         if let Err(e) = de.deserialize_seq(visitor) {
+            if marks.too_long.get() {
+                diags.push(line_error(
+                    rel,
+                    marks.record_line.get(),
+                    None,
+                    format!("record is longer than {} MiB", MAX_LINE_BYTES >> 20),
+                ));
+                self.merge(out, rel);
+                return Ok(());
+            }
             let msg = e.to_string();
             let msg = msg
                 .rfind(" at line ")
@@ -419,6 +435,56 @@ impl Ingest<'_> {
     }
 }
 
+/// Where the JSON array reader is: bytes and lines read, and where the current
+/// record began.
+#[derive(Default)]
+struct RecordMarks {
+    read: Cell<usize>,
+    line: Cell<usize>,
+    record_start: Cell<usize>,
+    /// The line of the current record's first byte (0 until it is seen).
+    record_line: Cell<usize>,
+    too_long: Cell<bool>,
+}
+
+impl RecordMarks {
+    /// A new record starts after what was read so far.
+    fn next_record(&self) {
+        self.record_start.set(self.read.get());
+        self.record_line.set(0);
+    }
+}
+
+/// Gives serde_json the feed's bytes, failing once one array element (with the
+/// separator before it) passes [`MAX_LINE_BYTES`], as `.jsonl` lines do: a single
+/// huge string must not be read into memory whole.
+struct CappedRecords<'m, R> {
+    inner: R,
+    marks: &'m RecordMarks,
+}
+
+impl<R: Read> Read for CappedRecords<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let m = self.marks;
+        let n = self.inner.read(buf)?;
+        for &b in &buf[..n] {
+            if b == b'\n' {
+                m.line.set(m.line.get() + 1);
+            } else if m.record_line.get() == 0 && !b" \t\r,[".contains(&b) {
+                m.record_line.set(m.line.get() + 1);
+            }
+        }
+        m.read.set(m.read.get() + n);
+        if m.read.get() - m.record_start.get() > MAX_LINE_BYTES {
+            m.too_long.set(true);
+            if m.record_line.get() == 0 {
+                m.record_line.set(m.line.get() + 1);
+            }
+            return Err(std::io::Error::other("record too long"));
+        }
+        Ok(n)
+    }
+}
 /// Split a region of whole lines into chunks of about [`CHUNK`] bytes at line ends,
 /// each with the file line it starts at.
 fn split_chunks(region: &[u8], first_line: usize) -> Vec<(usize, &[u8])> {
@@ -451,6 +517,7 @@ fn line_error(rel: &Path, line: usize, field: Option<&str>, message: String) -> 
 struct ArrayVisitor<'i, 'g, 'o> {
     ingest: &'i Ingest<'g>,
     out: &'o mut ChunkOut<'static>,
+    marks: &'o RecordMarks,
 }
 
 impl<'de> serde::de::Visitor<'de> for ArrayVisitor<'_, '_, '_> {
@@ -462,7 +529,9 @@ impl<'de> serde::de::Visitor<'de> for ArrayVisitor<'_, '_, '_> {
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         use serde::de::Error;
+        // The `[` is part of the first record's budget; every later one starts afresh.
         while let Some(raw) = seq.next_element::<record::Raw<'de>>()? {
+            self.marks.next_record();
             let r = record::validate(raw, u64::MAX).map_err(|e| match e.field {
                 Some(f) => A::Error::custom(format!("field `{f}`: {}", e.message)),
                 None => A::Error::custom(e.message),

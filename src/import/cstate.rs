@@ -165,12 +165,20 @@ fn read_issue(path: &Path, tz: Option<Tz>, no_zone: &mut Vec<String>) -> Result<
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let bytes = std::fs::read(path).map_err(|e| format!("{file}: cannot read: {e}"))?;
+    let bytes = super::input::read_capped(path).map_err(|e| format!("{file}: cannot read: {e}"))?;
     let text = String::from_utf8(bytes).map_err(|_| format!("{file}: not UTF-8 text"))?;
     let text = frontmatter::normalise(&text);
     let split = frontmatter::split(&text).map_err(|e| format!("{file}: {e}"))?;
+    // Through `yaml::parse` for its guards and for messages with the file's own line.
     let front: Front =
-        crate::yaml::from_str(split.yaml).map_err(|e| format!("{file}: front matter: {e}"))?;
+        crate::yaml::parse(split.yaml, Path::new(&file), split.yaml_line).map_err(|d| {
+            let line = d.line.map(|l| format!(":{l}")).unwrap_or_default();
+            let field = d
+                .field
+                .map(|f| format!("field `{f}`: "))
+                .unwrap_or_default();
+            format!("{file}{line}: front matter: {field}{}", d.message)
+        })?;
     let title = front
         .title
         .filter(|t| !t.trim().is_empty())

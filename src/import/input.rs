@@ -3,6 +3,8 @@
 
 use super::detect::{self, Kind};
 use serde_json::Value;
+use std::fs::File;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Why an input document could not be read as the expected format.
@@ -73,14 +75,73 @@ fn json_message(
     }
 }
 
+/// Largest file an importer reads: enough for years of per-minute results, small
+/// enough that a wrong path (`/dev/zero`, a disk image) is an error and not an
+/// out-of-memory kill.
+pub const MAX_INPUT_BYTES: u64 = 512 << 20;
+
+/// Read all of `path`, refusing more than [`MAX_INPUT_BYTES`]. A regular file is
+/// measured first; a pipe or device is read up to the limit and no further.
+pub fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
+    let file = File::open(path)?;
+    let meta = file.metadata()?;
+    if meta.is_dir() {
+        return Err(std::io::Error::other("it is a folder, not a file"));
+    }
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    read_up_to(file, MAX_INPUT_BYTES, &mut bytes)?;
+    Ok(bytes)
+}
+
+/// Append what `r` holds to `out`, failing once it holds more than `limit` bytes.
+fn read_up_to(r: impl Read, limit: u64, out: &mut Vec<u8>) -> std::io::Result<()> {
+    let start = out.len();
+    r.take(limit.saturating_add(1)).read_to_end(out)?;
+    if (out.len() - start) as u64 > limit {
+        out.truncate(start);
+        return Err(too_large());
+    }
+    Ok(())
+}
+
+fn too_large() -> std::io::Error {
+    std::io::Error::other(format!(
+        "it holds more than {} MiB, the most an import reads",
+        MAX_INPUT_BYTES >> 20
+    ))
+}
+
 /// Read `path` as one JSON document (a UTF-8 BOM is tolerated).
 pub fn read_json(path: &Path) -> Result<Value, InputError> {
-    let bytes = std::fs::read(path).map_err(|source| InputError::Io {
+    let io = |source| InputError::Io {
         path: path.to_path_buf(),
         source,
-    })?;
-    parse_json(path, &bytes)
+    };
+    let mut file = File::open(path).map_err(io)?;
+    // Every document an importer takes is an object or an array: anything else is
+    // reported from the first bytes, without reading (say) all of /dev/zero.
+    let mut head = Vec::new();
+    (&mut file)
+        .take(SNIFF_BYTES)
+        .read_to_end(&mut head)
+        .map_err(io)?;
+    let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
+    let first = body.iter().find(|b| !b.is_ascii_whitespace());
+    if first.is_some_and(|b| *b != b'{' && *b != b'[') {
+        parse_json(path, &head)?;
+    }
+    if head.len() as u64 == SNIFF_BYTES {
+        drop(file);
+        head = read_capped(path).map_err(io)?;
+    }
+    parse_json(path, &head)
 }
+
+/// Bytes read before deciding whether the input can be JSON at all.
+const SNIFF_BYTES: u64 = 64 << 10;
 
 /// Parse bytes as one JSON document; errors carry a byte offset.
 pub fn parse_json(path: &Path, bytes: &[u8]) -> Result<Value, InputError> {
@@ -203,6 +264,26 @@ mod tests {
             }
             e => panic!("{e}"),
         }
+    }
+
+    #[test]
+    fn reading_stops_past_the_limit() {
+        let mut out = Vec::new();
+        assert!(read_up_to(&b"12345"[..], 5, &mut out).is_ok());
+        assert_eq!(out, b"12345");
+        let mut out = Vec::new();
+        let err = read_up_to(std::io::repeat(0), 1000, &mut out).unwrap_err();
+        assert!(err.to_string().contains("more than 512 MiB"), "{err}");
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn a_stream_of_zeros_is_refused_from_its_first_bytes() {
+        let err = read_json(Path::new("/dev/zero")).unwrap_err();
+        assert!(
+            err.to_string().contains("invalid JSON at byte offset 0"),
+            "{err}"
+        );
     }
 
     #[test]

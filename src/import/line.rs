@@ -71,7 +71,7 @@ pub(super) fn to_line(r: &FeedResult) -> Line {
 
 /// Read an existing feed's lines verbatim, keyed like new ones.
 pub(super) fn existing_lines(path: &Path) -> Result<Vec<Line>, WriteError> {
-    let text = match std::fs::read(path) {
+    let text = match super::input::read_capped(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(source) => {

@@ -130,10 +130,12 @@ fn read_site(site: &Site, dir: &Path, summary_path: &Path) -> Result<SiteData, U
         });
     }
     let yml = dir.join(format!("{}.yml", site.slug));
-    let text = std::fs::read_to_string(&yml).map_err(|e| UpptimeError::Yaml {
-        path: yml.clone(),
-        reason: e.to_string(),
-    })?;
+    let text = input::read_capped(&yml)
+        .and_then(|b| String::from_utf8(b).map_err(std::io::Error::other))
+        .map_err(|e| UpptimeError::Yaml {
+            path: yml.clone(),
+            reason: e.to_string(),
+        })?;
     let meta: SiteYaml = crate::yaml::from_str(&text).map_err(|e| UpptimeError::Yaml {
         path: yml.clone(),
         reason: e.to_string(),

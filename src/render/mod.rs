@@ -10,6 +10,7 @@ pub mod ics;
 pub mod markdown;
 mod pages;
 pub mod settled;
+pub mod shadow;
 pub mod time;
 pub mod views;
 
@@ -28,6 +29,23 @@ pub type Files = BTreeMap<String, Vec<u8>>;
 pub enum RenderError {
     #[error("template `{name}`: {message}")]
     Template { name: String, message: String },
+    /// Theme static files that would replace generated output: (theme file, generated).
+    #[error("{}", shadow_message(.0))]
+    Shadowed(Vec<(String, String)>),
+}
+
+fn shadow_message(pairs: &[(String, String)]) -> String {
+    let lines: Vec<String> = pairs
+        .iter()
+        .map(|(theme_file, generated)| {
+            format!("  error: {theme_file}: would replace {generated}, which Lantern generates; rename or remove the theme file")
+        })
+        .collect();
+    format!(
+        "{} theme static file(s) collide with generated output:\n{}",
+        pairs.len(),
+        lines.join("\n")
+    )
 }
 
 /// Compile the theme's templates once; HTML and XML templates autoescape.
@@ -86,6 +104,16 @@ pub fn render(site: &Site, theme: &Theme) -> Result<(Files, WorkCount), RenderEr
     // After every page (the sitemap lists them) and before the theme's statics, so a
     // theme's own favicon.svg or robots.txt wins.
     discovery::render(site, &mut files);
+    let dir = format!("themes/{}/static", site.config.theme);
+    let shadowed = shadow::shadowed(&files, theme.statics.keys());
+    if !shadowed.is_empty() {
+        return Err(RenderError::Shadowed(
+            shadowed
+                .into_iter()
+                .map(|(s, g)| (format!("{dir}/{s}"), g))
+                .collect(),
+        ));
+    }
     for (name, bytes) in &theme.statics {
         files.insert(name.clone(), bytes.clone());
     }

@@ -60,6 +60,7 @@ pub fn load(opts: &LoadOptions) -> Result<(Site, Diagnostics), InvalidSite> {
         Err(mut diags) => {
             // Still check the posts: one run should show the operator every problem.
             diags.extend(content::load_posts(&opts.root, None, opts.now).1);
+            diags.dedup();
             return Err(InvalidSite(diags));
         }
     };
@@ -79,6 +80,7 @@ pub fn load(opts: &LoadOptions) -> Result<(Site, Diagnostics), InvalidSite> {
     diags.extend(feed_diags);
     diags.extend(health::unmatched_checks(&config, &feed));
     if diags.has_errors() {
+        diags.dedup();
         return Err(InvalidSite(diags));
     }
     let site = Site::new(config, posts, (feed, grid), opts.now, opts.include_drafts);

@@ -1,6 +1,8 @@
 //! Theme loading: the embedded default theme, overridden file by file by the site's own.
 
+use crate::contained::{Fence, LinkProblem};
 use std::collections::BTreeMap;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 /// Templates of the default theme, compiled into the binary so `lantern` works anywhere.
@@ -70,6 +72,18 @@ pub enum ThemeError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// Links in the theme that lead out of it; nothing behind them is read.
+    #[error("{}", links_message(.0))]
+    Links(Vec<LinkProblem>),
+}
+
+fn links_message(links: &[LinkProblem]) -> String {
+    let lines: Vec<String> = links.iter().map(|l| format!("  error: {l}")).collect();
+    format!(
+        "{} link(s) in the theme cannot be used:\n{}",
+        links.len(),
+        lines.join("\n")
+    )
 }
 
 /// Load theme `name`: embedded defaults first, then files from `root/themes/<name>/`.
@@ -81,38 +95,57 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
     for (n, bytes) in DEFAULT_STATIC {
         theme.statics.insert((*n).to_string(), bytes.to_vec());
     }
-    let dir = root.join("themes").join(name);
+    let rel = Path::new("themes").join(name);
+    let dir = root.join(&rel);
+    // The theme folder may itself be a link; it must stay inside the site, and every
+    // file of the theme inside the theme (a `static -> ../../content` would publish drafts).
+    Fence::site(root)
+        .check(&dir)
+        .map_err(|l| ThemeError::Links(vec![l]))?;
     if !dir.is_dir() {
         if name == "default" {
             return Ok(theme);
         }
         return Err(ThemeError::Missing {
             name: name.into(),
-            dir: Path::new("themes").join(name),
+            dir: rel,
         });
     }
-    overlay(&dir.join("templates"), &mut |rel, bytes| {
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        theme.templates.insert(rel, text);
-    })?;
-    overlay(&dir.join("static"), &mut |rel, bytes| {
-        theme.statics.insert(rel, bytes);
-    })?;
+    let fence = Fence::new(root, &rel);
+    let mut links = Vec::new();
+    overlay(
+        &fence,
+        &dir.join("templates"),
+        &mut links,
+        &mut |rel, bytes| {
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            theme.templates.insert(rel, text);
+        },
+    )?;
+    overlay(
+        &fence,
+        &dir.join("static"),
+        &mut links,
+        &mut |rel, bytes| {
+            theme.statics.insert(rel, bytes);
+        },
+    )?;
+    if !links.is_empty() {
+        return Err(ThemeError::Links(links));
+    }
     Ok(theme)
 }
 
-fn overlay(dir: &Path, put: &mut dyn FnMut(String, Vec<u8>)) -> Result<(), ThemeError> {
-    if !dir.is_dir() {
-        return Ok(());
-    }
-    let mut entries: Vec<_> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
-        .map(|e| e.into_path())
-        .collect();
-    entries.sort();
+/// Read every non-hidden file under `dir` into `put`, by path relative to `dir`.
+fn overlay(
+    fence: &Fence,
+    dir: &Path,
+    links: &mut Vec<LinkProblem>,
+    put: &mut dyn FnMut(String, Vec<u8>),
+) -> Result<(), ThemeError> {
+    let hidden = |name: &OsStr| name.to_string_lossy().starts_with('.');
+    let (entries, problems) = fence.files(dir, usize::MAX, &hidden);
+    links.extend(problems);
     for path in entries {
         let rel = path.strip_prefix(dir).expect("walked below dir");
         let rel = rel

@@ -4,8 +4,11 @@ use crate::diagnostics::Diagnostic;
 use serde::de::DeserializeOwned;
 use std::path::Path;
 
+mod budget;
 mod depth;
 
+pub use budget::MAX_ALIAS_EXPANSION;
+use budget::{over_budget, too_big_message};
 pub use depth::{MAX_FLOW_DEPTH, flow_depth_bound};
 use depth::{too_deep, too_deep_message};
 
@@ -24,16 +27,27 @@ pub fn parse<T: DeserializeOwned>(
             Diagnostic::error(file, too_deep_message()).at_line(Some(line + first_line - 1))
         );
     }
+    if let Some(line) = over_budget(text) {
+        return Err(Diagnostic::error(file, too_big_message(text.len()))
+            .at_line(Some(line + first_line - 1)));
+    }
     serde_yaml::from_str::<T>(text).map_err(|e| to_diagnostic(&e, text, file, first_line))
 }
 
 /// `serde_yaml::from_str`, refusing first what would make the YAML scanner crawl
-/// (see [`flow_depth_bound`]). For YAML read without [`parse`]'s diagnostics.
+/// (see [`flow_depth_bound`]) or aliases blow up (see [`MAX_ALIAS_EXPANSION`]).
+/// For YAML read without [`parse`]'s diagnostics.
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, serde_yaml::Error> {
     if let Some(line) = too_deep(text) {
         return Err(serde::de::Error::custom(format!(
             "line {line}: {}",
             too_deep_message()
+        )));
+    }
+    if let Some(line) = over_budget(text) {
+        return Err(serde::de::Error::custom(format!(
+            "line {line}: {}",
+            too_big_message(text.len())
         )));
     }
     serde_yaml::from_str(text)

@@ -159,15 +159,14 @@ fn push_updates<'a, S>(
 /// `/2`, `/3`… for repeats of the same time and status, numbered in file order so that
 /// appending an update never renumbers an earlier one.
 pub fn update_keys(
-    updates: impl Iterator<Item = (DateTime<Utc>, &'static str, usize)> + Clone,
+    updates: impl Iterator<Item = (DateTime<Utc>, &'static str, usize)>,
 ) -> Vec<String> {
-    updates
-        .clone()
-        .map(|(at, word, written)| {
-            let earlier = updates
-                .clone()
-                .filter(|&(a, w, n)| a == at && w == word && n < written)
-                .count();
+    let items: Vec<_> = updates.collect();
+    let earlier = earlier_repeats(&items);
+    items
+        .iter()
+        .zip(earlier)
+        .map(|(&(at, word, _), earlier)| {
             let base = format!("{}/{word}", crate::time::iso(at));
             if earlier == 0 {
                 base
@@ -176,6 +175,31 @@ pub fn update_keys(
             }
         })
         .collect()
+}
+
+/// For each item, how many items share its time and status and were written before
+/// it. Sorting once keeps this O(n log n): a post may hold 100,000 updates.
+fn earlier_repeats<K: Ord + Copy>(items: &[(DateTime<Utc>, K, usize)]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| items[i]);
+    let mut earlier = vec![0; items.len()];
+    // Position in the current (time, status) run of the first item with each `written`.
+    let mut run_start = 0;
+    for (pos, &i) in order.iter().enumerate() {
+        let (at, word, written) = items[i];
+        let same_run = |j: usize| items[j].0 == at && items[j].1 == word;
+        if pos == 0 || !same_run(order[pos - 1]) {
+            run_start = pos;
+        }
+        // Items with an equal `written` are not earlier than each other.
+        let first_equal = (run_start..pos)
+            .rev()
+            .take_while(|&q| items[order[q]].2 == written)
+            .last()
+            .unwrap_or(pos);
+        earlier[i] = first_equal - run_start;
+    }
+    earlier
 }
 
 /// The HTML id of an update on its post page (`post.html` writes the same).
@@ -320,5 +344,28 @@ mod tests {
                 "2026-11-20T06:50:00Z/resolved",
             ]
         );
+    }
+
+    #[test]
+    fn repeat_counts_match_their_definition() {
+        let t = Utc.with_ymd_and_hms(2026, 11, 20, 6, 50, 0).unwrap();
+        // A fixed pseudo-random mix of times, statuses and write orders, ties included.
+        let items: Vec<(DateTime<Utc>, u8, usize)> = (0..300usize)
+            .map(|i| {
+                let h = i.wrapping_mul(2_654_435_761) % 1000;
+                let at = t + chrono::Duration::minutes((h % 4) as i64);
+                (at, (h / 4 % 3) as u8, (h * 7 + i) % 250)
+            })
+            .collect();
+        let naive: Vec<usize> = items
+            .iter()
+            .map(|&(at, w, n)| {
+                items
+                    .iter()
+                    .filter(|&&(a, x, m)| a == at && x == w && m < n)
+                    .count()
+            })
+            .collect();
+        assert_eq!(earlier_repeats(&items), naive);
     }
 }
