@@ -5,6 +5,7 @@ mod check;
 mod import;
 mod init;
 mod new;
+mod post_lock;
 mod serve;
 mod update;
 
