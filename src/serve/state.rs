@@ -69,6 +69,13 @@ impl State {
         }
     }
 
+    /// `text` with the site root's absolute path written relative to the root: what the
+    /// browser is shown never reveals where the site lives on this machine.
+    pub fn relative(&self, text: &str) -> String {
+        let root = self.root.display().to_string();
+        text.replace(&format!("{root}/"), "").replace(&root, ".")
+    }
+
     /// The snapshot to answer a request from.
     pub fn current(&self) -> Arc<Snapshot> {
         // The lock only guards a pointer swap, so a poisoned lock still holds a whole snapshot.
@@ -141,7 +148,8 @@ impl State {
                     build: previous.build + 1,
                     files: Arc::clone(&previous.files),
                     drafts: Arc::clone(&previous.drafts),
-                    error: Some(message.into()),
+                    // The browser sees paths relative to the site, not where it lives.
+                    error: Some(self.relative(&message).into()),
                 }
             }
         };
