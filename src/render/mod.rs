@@ -3,6 +3,7 @@
 pub mod api;
 pub mod badges;
 pub mod bars;
+pub mod clean;
 pub mod discovery;
 pub mod feeds;
 pub mod ics;
@@ -71,6 +72,10 @@ pub fn render(site: &Site, theme: &Theme) -> Result<(Files, WorkCount), RenderEr
     // After every page (the sitemap lists them) and before the theme's statics, so a
     // theme's own favicon.svg or robots.txt wins.
     discovery::render(site, &mut files);
+    // Last, over everything generated: no control character or noncharacter from a
+    // feed or an import survives in any HTML, XML or JSON file. The theme's own
+    // static files are the operator's and are copied as they are.
+    clean::clean_files(&mut files);
     for (name, bytes) in &theme.statics {
         files.insert(name.clone(), bytes.clone());
     }
