@@ -5,13 +5,15 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// `s` made safe to print on a terminal: control characters (C0 but tab and, when
-/// `keep_newlines`, newline; DEL; C1) and the bidirectional overrides become visible
+/// `keep_newlines`, newline; DEL; C1), noncharacters and the bidirectional overrides become visible
 /// `\u{1b}` escapes, so a check id or file name from a feed or an import cannot move
 /// the cursor, change colours, retitle the window or forge an extra line.
 pub fn terminal_safe(s: &str, keep_newlines: bool) -> Cow<'_, str> {
     let unsafe_char = |c: char| {
         (c.is_control() && c != '\t' && !(keep_newlines && c == '\n'))
             || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+            // Noncharacters: not controls, but never meant to be shown.
+            || (crate::render::clean::forbidden(c) && !c.is_control())
     };
     if !s.chars().any(unsafe_char) {
         return Cow::Borrowed(s);
@@ -173,8 +175,8 @@ mod tests {
     #[test]
     fn terminal_text_has_no_live_controls() {
         assert_eq!(
-            terminal_safe("a\u{1b}[2Jb\u{7}\u{0}\u{9b}\u{202e}\tc\nd", true),
-            "a\\u{1b}[2Jb\\u{7}\\u{0}\\u{9b}\\u{202e}\tc\nd"
+            terminal_safe("a\u{1b}[2Jb\u{7}\u{0}\u{9b}\u{202e}\u{fffe}\tc\nd", true),
+            "a\\u{1b}[2Jb\\u{7}\\u{0}\\u{9b}\\u{202e}\\u{fffe}\tc\nd"
         );
         assert_eq!(terminal_safe("x\ny", false), "x\\u{a}y");
         assert!(matches!(terminal_safe("plain ✓", true), Cow::Borrowed(_)));
