@@ -72,7 +72,10 @@ fn handle(state: &Arc<State>, request: Request, local: SocketAddr) {
     // A bug in routing must cost one 500, not a worker thread.
     let route = panic::catch_unwind(AssertUnwindSafe(|| http::route(state, &method, &url)))
         .unwrap_or_else(|_| {
-            eprintln!("error: internal error answering {method} {url}");
+            eprintln!(
+                "error: internal error answering {method} {}",
+                crate::diagnostics::terminal_safe(&url, false)
+            );
             Route::Reply(Reply::text(500, "internal error"))
         });
     match route {

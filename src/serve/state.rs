@@ -135,14 +135,14 @@ impl State {
                 }
             }
             Err(message) => {
+                // The error may quote a feed line: no live escapes on the terminal.
+                let shown = crate::diagnostics::terminal_safe(&message, true);
                 if had_good_build {
                     eprintln!(
-                        "rebuild failed in {ms} ms; still serving the last good build.\n{message}"
+                        "rebuild failed in {ms} ms; still serving the last good build.\n{shown}"
                     );
                 } else {
-                    eprintln!(
-                        "build failed in {ms} ms; fix it and the preview rebuilds.\n{message}"
-                    );
+                    eprintln!("build failed in {ms} ms; fix it and the preview rebuilds.\n{shown}");
                 }
                 Snapshot {
                     build: previous.build + 1,
