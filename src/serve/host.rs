@@ -39,10 +39,9 @@ pub fn allowed(host: &str, local: SocketAddr) -> bool {
 fn split_port(host: &str) -> (&str, Option<&str>) {
     if host.starts_with('[') {
         return match host.find(']') {
+            // Without a `:port` the host stays whole; text after `]` then fails to parse.
             Some(end) => match host[end + 1..].strip_prefix(':') {
                 Some(port) => (&host[..=end], Some(port)),
-                None if end + 1 == host.len() => (host, None),
-                // Something after `]` that is not a port: keep it whole, it will not parse.
                 None => (host, None),
             },
             None => (host, None),
