@@ -63,7 +63,8 @@ pub fn clean_files(files: &mut Files) {
         let Ok(text) = std::str::from_utf8(bytes) else {
             continue;
         };
-        if text.chars().any(|c| c == '\r' || forbidden(c)) {
+        // CR is among the forbidden characters (C0), so this also finds CRLF files.
+        if text.chars().any(forbidden) {
             *bytes = clean_text(text).into_bytes();
         }
     }
@@ -95,13 +96,15 @@ mod tests {
     fn every_forbidden_character_starts_with_a_suspicious_byte() {
         for n in 0..=0x10ffff_u32 {
             let Some(c) = char::from_u32(n) else { continue };
-            if forbidden(c) || c == '\r' {
+            if forbidden(c) {
                 let mut buf = [0; 4];
                 let first = c.encode_utf8(&mut buf).as_bytes()[0];
                 assert!(suspicious_byte(first), "U+{n:04X}");
             }
         }
-        assert!(!suspicious_byte(b'a') && !suspicious_byte(b'\n') && !suspicious_byte(0xc3));
+        for b in [b'a', b' ', b'\t', b'\n', 0x7e, 0xc3, 0xe2, 0xee] {
+            assert!(!suspicious_byte(b), "{b:#x} needs no closer look");
+        }
     }
 
     #[test]
@@ -112,11 +115,13 @@ mod tests {
         files.insert("api/status.json".into(), "\"\u{fffe}\"".into());
         files.insert("logo.png".into(), vec![0, 0x1b, 0xff]);
         files.insert("clean.html".into(), "fine".into());
+        files.insert("crlf.xml".into(), "a\r\nb".into());
         clean_files(&mut files);
         assert_eq!(files["index.html"], "x\u{fffd}y".as_bytes());
         assert_eq!(files["feed.atom"], "x\u{fffd}y".as_bytes());
         assert_eq!(files["api/status.json"], "\"\u{fffd}\"".as_bytes());
         assert_eq!(files["logo.png"], vec![0, 0x1b, 0xff]);
         assert_eq!(files["clean.html"], b"fine");
+        assert_eq!(files["crlf.xml"], b"a\nb");
     }
 }
