@@ -1,7 +1,33 @@
 //! Problems found while loading a site: each names the file, line and field.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+/// `s` made safe to print on a terminal: control characters (C0 but tab and, when
+/// `keep_newlines`, newline; DEL; C1), noncharacters and the bidirectional overrides become visible
+/// `\u{1b}` escapes, so a check id or file name from a feed or an import cannot move
+/// the cursor, change colours, retitle the window or forge an extra line.
+pub fn terminal_safe(s: &str, keep_newlines: bool) -> Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\t' && !(keep_newlines && c == '\n'))
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+            // Noncharacters: not controls, but never meant to be shown.
+            || (crate::render::clean::forbidden(c) && !c.is_control())
+    };
+    if !s.chars().any(unsafe_char) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
 
 /// How serious a problem is: errors stop the build, warnings are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -59,15 +85,17 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{kind}: {}", self.file.display())?;
+        // Messages quote feed and import text: printed as is, it could drive the terminal.
+        let file = self.file.display().to_string();
+        write!(f, "{kind}: {}", terminal_safe(&file, false))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
         }
         write!(f, ": ")?;
         if let Some(field) = &self.field {
-            write!(f, "field `{field}`: ")?;
+            write!(f, "field `{}`: ", terminal_safe(field, false))?;
         }
-        write!(f, "{}", self.message)
+        write!(f, "{}", terminal_safe(&self.message, true))
     }
 }
 
@@ -150,6 +178,23 @@ fn render_errors(d: &Diagnostics) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terminal_text_has_no_live_controls() {
+        assert_eq!(
+            terminal_safe("a\u{1b}[2Jb\u{7}\u{0}\u{9b}\u{202e}\u{fffe}\tc\nd", true),
+            "a\\u{1b}[2Jb\\u{7}\\u{0}\\u{9b}\\u{202e}\\u{fffe}\tc\nd"
+        );
+        assert_eq!(terminal_safe("x\ny", false), "x\\u{a}y");
+        assert!(matches!(terminal_safe("plain ✓", true), Cow::Borrowed(_)));
+        let d = Diagnostic::warning("content/health/a.jsonl", "check `db\u{1b}]0;owned\u{7}`")
+            .field("x\ny");
+        let shown = d.to_string();
+        assert!(
+            !shown.contains('\u{1b}') && !shown.contains('\u{7}') && !shown.contains('\n'),
+            "{shown}"
+        );
+    }
 
     #[test]
     fn display_names_file_line_and_field() {

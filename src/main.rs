@@ -7,7 +7,11 @@ fn main() -> ExitCode {
     match lantern::cmd::execute(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            let text = format!("{e:#}");
+            eprintln!(
+                "error: {}",
+                lantern::diagnostics::terminal_safe(&text, true)
+            );
             ExitCode::FAILURE
         }
     }

@@ -154,10 +154,10 @@ fn print_health(a: &ImportArgs, out: &Path, imported: &Imported, s: &import::Wri
     }
     println!("{line}");
     for (check, n) in checks {
-        println!("  {check}: {n} results");
+        println!("  {}: {n} results", safe(check));
     }
     for note in &imported.notes {
-        println!("note: {note}");
+        println!("note: {}", safe(note));
     }
     println!("list these check ids under a component's `checks` in content/site.yaml");
 }
@@ -192,8 +192,8 @@ fn run_cstate(a: &ImportArgs) -> anyhow::Result<()> {
     for p in &plan.posts {
         println!(
             "  {} → {}: {}",
-            p.source,
-            out.join(&p.rel).display(),
+            safe(&p.source),
+            safe(&out.join(&p.rel).display().to_string()),
             p.summary
         );
     }
@@ -229,9 +229,14 @@ fn run_cstate(a: &ImportArgs) -> anyhow::Result<()> {
         println!("needs attention:");
     }
     for n in &plan.notes {
-        println!("  {n}");
+        println!("  {}", safe(n));
     }
     Ok(())
+}
+
+/// Imported names, check ids and notes as they may be printed: no live control characters.
+fn safe(s: &str) -> std::borrow::Cow<'_, str> {
+    crate::diagnostics::terminal_safe(s, false)
 }
 
 /// Component ids of `<out>/site.yaml`, if there is one to compare with.

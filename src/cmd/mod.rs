@@ -6,6 +6,7 @@ mod import;
 mod init;
 mod new;
 mod probe;
+mod post_lock;
 mod serve;
 mod update;
 

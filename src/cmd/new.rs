@@ -6,6 +6,8 @@ use crate::time::iso;
 use anyhow::{Context, bail};
 use chrono::{DurationRound, TimeDelta};
 use std::fs;
+use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 /// Write a draft of `kind` titled `title` and print its path.
@@ -49,18 +51,86 @@ pub fn execute(kind: NewKind, title: &str, root: &Path) -> anyhow::Result<()> {
             ),
         ),
     };
-    let slug = format!("{}-{}", now.format("%Y-%m-%d"), slug::slugify(title));
+    let slug = format!("{}-{}", now.format("%Y-%m-%d"), short_slug(title));
     let rel = Path::new("content").join(dir).join(format!("{slug}.md"));
     let path = root.join(&rel);
-    if path.exists() {
-        bail!(
-            "{} already exists; pick another title or edit that file",
-            path.display()
-        );
-    }
-    fs::create_dir_all(path.parent().expect("has a parent"))
-        .with_context(|| format!("cannot create {}", dir))?;
-    fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    let folder = path.parent().expect("has a parent");
+    fs::create_dir_all(folder).with_context(|| format!("cannot create {}", folder.display()))?;
+    create_new(folder, &path, text.as_bytes())?;
     println!("{}", path.display());
     Ok(())
+}
+
+/// Longest slug part of a file name, in bytes: well under any file system's name limit.
+const SLUG_MAX: usize = 80;
+
+/// The title as a URL slug of at most [`SLUG_MAX`] bytes, cut at a word boundary.
+fn short_slug(title: &str) -> String {
+    let full = slug::slugify(title);
+    if full.is_empty() {
+        // A title of only punctuation still needs a file name.
+        return "post".to_string();
+    }
+    if full.len() <= SLUG_MAX {
+        return full;
+    }
+    // slugify yields ASCII, so any byte index is a char boundary.
+    let head = &full[..SLUG_MAX];
+    let cut = if full.as_bytes()[SLUG_MAX] == b'-' {
+        head
+    } else {
+        head.rfind('-').map_or(head, |i| &head[..i])
+    };
+    cut.trim_end_matches('-').to_string()
+}
+
+/// Write `bytes` as `path` only if nothing is there yet: through a fresh temporary file
+/// (never a planted symlink) that is linked into place without replacing anything, so
+/// a reader never sees half a post and two runs never overwrite each other.
+fn create_new(folder: &Path, path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".lantern-new-")
+        .suffix(".tmp")
+        .permissions(fs::Permissions::from_mode(0o644))
+        .tempfile_in(folder)
+        .with_context(|| format!("cannot write in {}", folder.display()))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    match tmp.persist_noclobber(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => bail!(
+            "{} already exists; pick another title or edit that file",
+            path.display()
+        ),
+        Err(e) => Err(e.error).with_context(|| format!("cannot write {}", path.display())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_titles_are_cut_at_a_word() {
+        let title = "Database cluster failover ".repeat(10);
+        let s = short_slug(&title);
+        assert!(s.len() <= SLUG_MAX, "{s}");
+        assert!(s.starts_with("database-cluster-failover-database"), "{s}");
+        assert!(!s.ends_with('-'));
+        // Every word kept is whole.
+        for w in s.split('-') {
+            assert!(
+                ["database", "cluster", "failover"].contains(&w),
+                "{w} in {s}"
+            );
+        }
+        assert_eq!(short_slug("Rooms fail to load"), "rooms-fail-to-load");
+        assert_eq!(short_slug("!!!"), "post");
+        // One endless word is cut hard rather than left too long.
+        assert_eq!(short_slug(&"x".repeat(300)).len(), SLUG_MAX);
+        // Exactly at the limit with a boundary right after it.
+        let exact = format!("{} tail", "a".repeat(SLUG_MAX));
+        assert_eq!(short_slug(&exact), "a".repeat(SLUG_MAX));
+    }
 }

@@ -3,12 +3,14 @@
 //! The file is edited as text, not re-serialised, so the operator's comments,
 //! order and quoting survive.
 
+use super::post_lock;
 use crate::content::frontmatter;
 use crate::content::schema::{IncidentMeta, MaintenanceMeta};
 use crate::time::iso;
 use anyhow::{Context, bail};
 use std::fs;
-use std::path::Path;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 const INCIDENT: &[&str] = &[
     "investigating",
@@ -40,8 +42,13 @@ pub fn execute(file: &Path, status: &str, text: &str) -> anyhow::Result<()> {
             allowed.join(", ")
         );
     }
+    // A symlinked post is edited at its target, so the link stays a link.
+    let target = resolve(file)?;
+    // Read, edit and replace under the lock: a concurrent update waits and then
+    // edits our result, so no update is ever reported and lost.
+    let _lock = post_lock::lock(&target, post_lock::WAIT)?;
     let raw =
-        fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+        fs::read_to_string(&target).with_context(|| format!("cannot read {}", file.display()))?;
     let original = frontmatter::normalise(&raw);
     let split =
         frontmatter::split(&original).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
@@ -64,14 +71,65 @@ pub fn execute(file: &Path, status: &str, text: &str) -> anyhow::Result<()> {
     let body_start = original.len() - split.body.len();
     let closing = &original["---\n".len() + split.yaml.len()..body_start];
     let out = format!("---\n{yaml}{closing}{}", split.body);
-    let tmp = file.with_extension("md.lantern-tmp");
-    fs::write(&tmp, &out).with_context(|| format!("cannot write {}", tmp.display()))?;
-    fs::rename(&tmp, file).with_context(|| format!("cannot replace {}", file.display()))?;
+    replace(&target, out.as_bytes())
+        .with_context(|| format!("cannot replace {}", file.display()))?;
     println!(
         "{}: added `{status}` update at {}",
         file.display(),
         iso(now)
     );
+    Ok(())
+}
+
+/// The real file behind `file`; a symlink must point inside the site root (the folder
+/// holding `content/`), so `update` never edits a file outside the site.
+fn resolve(file: &Path) -> anyhow::Result<PathBuf> {
+    let target =
+        fs::canonicalize(file).with_context(|| format!("cannot read {}", file.display()))?;
+    // `content/incidents/x.md` → the site root two folders above the post's folder.
+    let root = file
+        .parent()
+        .and_then(Path::parent)
+        .and_then(Path::parent)
+        .map(|r| {
+            if r.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                r
+            }
+        })
+        .unwrap_or(Path::new("."));
+    let root = fs::canonicalize(root)
+        .with_context(|| format!("cannot find the site root of {}", file.display()))?;
+    if !target.starts_with(&root) {
+        bail!(
+            "{} is a link to {}, outside the site {}; refusing to edit it",
+            file.display(),
+            target.display(),
+            root.display()
+        );
+    }
+    if !fs::metadata(&target)?.is_file() {
+        bail!("{} is not a file", file.display());
+    }
+    Ok(target)
+}
+
+/// Replace `target` by `bytes` atomically: a fresh temporary file in the same folder
+/// (created exclusively, so a symlink planted there is never followed), with the old
+/// file's permissions, renamed over it.
+fn replace(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let perms = fs::metadata(target)?.permissions();
+    // A leading dot: the post loader skips hidden files, so a leftover is never a post.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".lantern-update-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().set_permissions(perms)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(target).map_err(|e| e.error)?;
     Ok(())
 }
 

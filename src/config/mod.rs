@@ -2,6 +2,7 @@
 
 pub mod probe;
 mod raw;
+pub mod urls;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::yaml;
@@ -157,6 +158,12 @@ fn validate(raw: RawConfig, text: &str, rel: &Path, diags: &mut Diagnostics) -> 
                     .at_line(yaml::list_item_line(text, "contact", i))
                     .field(format!("contact[{i}]")),
             );
+        } else if let Err(why) = urls::check_link(&c.url) {
+            diags.push(
+                Diagnostic::error(rel, why)
+                    .at_line(contact_url_line(text, i))
+                    .field(format!("contact[{i}].url")),
+            );
         }
     }
     let mut components = Vec::with_capacity(raw.components.len());
@@ -251,6 +258,37 @@ fn validate(raw: RawConfig, text: &str, rel: &Path, diags: &mut Diagnostics) -> 
         health,
         probes,
     })
+}
+
+/// The line of `url:` in contact item `index`, or the item's line when it cannot be
+/// told apart (a flow mapping).
+fn contact_url_line(text: &str, index: usize) -> Option<usize> {
+    let item = yaml::list_item_line(text, "contact", index)?;
+    let lines: Vec<&str> = text.lines().collect();
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let first = lines.get(item - 1)?;
+    let item_indent = indent(first);
+    if first
+        .trim_start()
+        .trim_start_matches('-')
+        .trim_start()
+        .starts_with("url:")
+    {
+        return Some(item);
+    }
+    for (i, l) in lines.iter().enumerate().skip(item) {
+        let t = l.trim_start();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        if indent(l) <= item_indent {
+            break;
+        }
+        if t.starts_with("url:") {
+            return Some(i + 1);
+        }
+    }
+    Some(item)
 }
 
 /// Parse an absolute http(s) URL and make sure its path ends with `/`.

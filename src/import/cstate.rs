@@ -13,6 +13,7 @@
 
 mod mapping;
 mod post;
+mod sanitize;
 mod time;
 
 use crate::content::frontmatter;
@@ -159,12 +160,37 @@ fn scalar(v: &serde_yaml::Value) -> Option<String> {
     }
 }
 
+/// Longest issue file name accepted, in bytes: it becomes the post's file name and URL.
+pub const MAX_NAME: usize = 120;
+
+/// The issue's file name, if it can become a post name: UTF-8, no control characters
+/// (a newline would end the marker comment and write front matter), not too long.
+fn file_name(path: &Path) -> Result<String, String> {
+    let raw = path.file_name().unwrap_or_default();
+    let Some(name) = raw.to_str() else {
+        return Err(format!(
+            "{}: the file name is not UTF-8; rename it",
+            raw.to_string_lossy()
+        ));
+    };
+    if name.chars().any(char::is_control) {
+        return Err(format!(
+            "{name:?}: the file name holds a control character (e.g. a newline); rename it"
+        ));
+    }
+    if name.len() > MAX_NAME {
+        return Err(format!(
+            "{}…: the file name is {} bytes long, at most {MAX_NAME} are accepted; rename it",
+            name.chars().take(40).collect::<String>(),
+            name.len()
+        ));
+    }
+    Ok(name.to_string())
+}
+
 /// Read one issue file; `Err` is a problem to list, `NoZone` times are counted apart.
 fn read_issue(path: &Path, tz: Option<Tz>, no_zone: &mut Vec<String>) -> Result<Issue, String> {
-    let file = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let file = file_name(path)?;
     let bytes = super::input::read_capped(path).map_err(|e| format!("{file}: cannot read: {e}"))?;
     let text = String::from_utf8(bytes).map_err(|_| format!("{file}: not UTF-8 text"))?;
     let text = frontmatter::normalise(&text);
@@ -309,12 +335,30 @@ pub fn plan(input: &Path, opts: &Options) -> Result<Plan, CstateError> {
             .iter()
             .filter_map(|n| mappings.get(n).map(|m| m.id.clone()))
             .collect();
-        let (planned, notes) = post::render(issue, &ids, opts.timezone);
-        if let Some(note) = opts.now.and_then(|now| stale(issue, &planned, now)) {
-            plan.notes.push(note);
+        match post::render(issue, &ids, opts.timezone) {
+            Ok((planned, notes)) => {
+                if let Some(note) = opts.now.and_then(|now| stale(issue, &planned, now)) {
+                    plan.notes.push(note);
+                }
+                plan.posts.push(planned);
+                plan.notes.extend(notes);
+            }
+            Err(problem) => problems.push(problem),
         }
-        plan.posts.push(planned);
-        plan.notes.extend(notes);
+    }
+    // Two issues must not become one post (the second would silently replace the first).
+    let mut seen: BTreeMap<&Path, &str> = BTreeMap::new();
+    for p in &plan.posts {
+        if let Some(first) = seen.insert(&p.rel, &p.source) {
+            problems.push(format!(
+                "{first} and {} would both become {}; rename one",
+                p.source,
+                p.rel.display()
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(CstateError::Issues(problems));
     }
     for (name, _) in &pairs {
         if !mappings

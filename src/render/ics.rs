@@ -126,7 +126,7 @@ fn text(s: &str) -> String {
             ',' => out.push_str("\\,"),
             '\n' | '\r' => out.push_str("\\n"),
             '\t' => out.push(' '),
-            c if c.is_control() => {}
+            c if c.is_control() || super::clean::forbidden(c) => {}
             c => out.push(c),
         }
     }
@@ -135,7 +135,9 @@ fn text(s: &str) -> String {
 
 /// A URI value is not TEXT (no backslash escapes), but must not carry control characters.
 fn uri(s: &str) -> String {
-    s.chars().filter(|c| !c.is_control()).collect()
+    s.chars()
+        .filter(|c| !c.is_control() && !super::clean::forbidden(*c))
+        .collect()
 }
 
 /// Append `line` folded at 75 octets (continuations start with a space, which counts),

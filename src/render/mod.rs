@@ -4,6 +4,7 @@ pub mod api;
 pub mod badges;
 pub mod bars;
 pub mod days;
+pub mod clean;
 pub mod discovery;
 pub mod feeds;
 pub mod ics;
@@ -114,6 +115,10 @@ pub fn render(site: &Site, theme: &Theme) -> Result<(Files, WorkCount), RenderEr
                 .collect(),
         ));
     }
+    // Last, over everything generated: no control character or noncharacter from a
+    // feed or an import survives in any HTML, XML or JSON file. The theme's own
+    // static files are the operator's and are copied as they are.
+    clean::clean_files(&mut files);
     for (name, bytes) in &theme.statics {
         files.insert(name.clone(), bytes.clone());
     }

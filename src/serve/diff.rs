@@ -136,9 +136,14 @@ pub fn panel(state: &State, snap: &Snapshot) -> Result<String, DiffError> {
     ));
     let _ = write!(
         h,
-        "<p>Build {} of <code>{}</code>. <a href=\"/\">Open the site</a>.</p>",
+        "<p>Build {} of the site in <code>{}</code>. <a href=\"/\">Open the site</a>.</p>",
         snap.build,
-        escape_html(&state.root.display().to_string())
+        escape_html(
+            &state
+                .root
+                .file_name()
+                .map_or_else(|| ".".to_string(), |n| n.to_string_lossy().into_owned())
+        )
     );
     drafts_section(&mut h, snap);
     h.push_str("<h2>What <code>lantern build</code> would change in <code>public/</code></h2>");
@@ -147,15 +152,14 @@ pub fn panel(state: &State, snap: &Snapshot) -> Result<String, DiffError> {
             let _ = write!(
                 h,
                 "<p>The site does not build right now, so there is nothing to compare:</p><pre>{}</pre>",
-                escape_html(&e)
+                escape_html(&state.relative(&e))
             );
         }
         (Ok(r), None) => {
             let all: Vec<String> = r.files.keys().cloned().collect();
             let _ = write!(
                 h,
-                "<p><code>{}</code> does not exist yet: every file is new.</p>",
-                escape_html(&dir.display().to_string())
+                "<p><code>{PUBLISHED}/</code> does not exist yet: every file is new.</p>"
             );
             list(&mut h, "New", &all, true);
         }

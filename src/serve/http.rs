@@ -96,7 +96,10 @@ fn internal(state: &State, snap: &Snapshot, path: &SitePath, target: &str) -> Ro
             Ok(html) => html_reply(200, html.as_bytes(), snap),
             Err(e) => Reply::text(
                 500,
-                &format!("cannot compare with the published site: {}", chain(&e)),
+                &format!(
+                    "cannot compare with the published site: {}",
+                    state.relative(&chain(&e))
+                ),
             ),
         }),
         (2, false) if path.segments()[1] == "poll" => {

@@ -3,12 +3,17 @@
 
 use std::io;
 use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::os::unix::io::AsRawFd;
+use std::time::Duration;
 
 /// Port tried first when `--port` is not given.
 pub const DEFAULT_PORT: u16 = 4000;
 
 /// How many ports after the default are tried when it is taken.
 const FALLBACK_TRIES: u16 = 20;
+
+/// How long a write to a client may block: one that stops reading is dropped after this.
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Why no listening socket could be opened.
 #[derive(Debug, thiserror::Error)]
@@ -46,9 +51,38 @@ fn bind_first_free(ip: IpAddr, first: u16, tries: u16) -> Result<TcpListener, Li
 fn bind_one(ip: IpAddr, port: u16) -> Result<Option<TcpListener>, ListenError> {
     let addr = SocketAddr::new(ip, port);
     match TcpListener::bind(addr) {
-        Ok(l) => Ok(Some(l)),
+        Ok(l) => {
+            set_send_timeout(&l, SEND_TIMEOUT)
+                .map_err(|source| ListenError::Bind { addr, source })?;
+            Ok(Some(l))
+        }
         Err(e) if e.kind() == io::ErrorKind::AddrInUse => Ok(None),
         Err(source) => Err(ListenError::Bind { addr, source }),
+    }
+}
+
+/// `SO_SNDTIMEO` on the listening socket: Linux and the BSDs copy it to every accepted
+/// connection, which `tiny_http` gives us no hook to configure. (Not `SO_RCVTIMEO`:
+/// that would also time out `accept` and stop the server.)
+fn set_send_timeout(listener: &TcpListener, timeout: Duration) -> io::Result<()> {
+    let tv = libc::timeval {
+        tv_sec: timeout.as_secs().try_into().unwrap_or(libc::time_t::MAX),
+        tv_usec: 0,
+    };
+    // SAFETY: a valid descriptor and a pointer to a live `timeval` of the size passed.
+    let rc = unsafe {
+        libc::setsockopt(
+            listener.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_SNDTIMEO,
+            (&raw const tv).cast(),
+            std::mem::size_of::<libc::timeval>() as libc::socklen_t,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
     }
 }
 
@@ -58,6 +92,15 @@ mod tests {
     use std::net::Ipv4Addr;
 
     const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+
+    #[test]
+    fn accepted_connections_inherit_the_send_timeout() {
+        let listener = bind_first_free(LOOPBACK, 47000, 500).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let _client = std::net::TcpStream::connect(addr).unwrap();
+        let (conn, _) = listener.accept().unwrap();
+        assert_eq!(conn.write_timeout().unwrap(), Some(SEND_TIMEOUT));
+    }
 
     #[test]
     fn explicit_busy_port_is_an_error_and_default_moves_on() {

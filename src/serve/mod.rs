@@ -7,6 +7,7 @@
 //! one [`state::State`] through an `Arc`.
 
 mod diff;
+mod host;
 mod http;
 mod listen;
 mod path;
@@ -98,7 +99,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), ServeError> {
         .map_err(|e| ServeError::Server(e.to_string()))?;
     let server = Arc::new(server);
     let mut threads =
-        server::spawn_workers(&server, &state, WORKERS).map_err(ServeError::Thread)?;
+        server::spawn_workers(&server, &state, local, WORKERS).map_err(ServeError::Thread)?;
     threads.push(spawn("lantern-poll", {
         let state = Arc::clone(&state);
         move || state.hub.run()

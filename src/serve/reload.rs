@@ -208,8 +208,10 @@ fn overlay(error: &str) -> String {
     )
 }
 
-/// Escape text for HTML content and attribute values.
+/// Escape text for HTML content and attribute values; control characters and
+/// noncharacters (an error may quote a feed line) become U+FFFD.
 pub fn escape_html(s: &str) -> String {
+    use crate::render::clean;
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -218,6 +220,7 @@ pub fn escape_html(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            c if clean::forbidden(c) => out.push(clean::REPLACEMENT),
             _ => out.push(c),
         }
     }

@@ -69,6 +69,13 @@ impl State {
         }
     }
 
+    /// `text` with the site root's absolute path written relative to the root: what the
+    /// browser is shown never reveals where the site lives on this machine.
+    pub fn relative(&self, text: &str) -> String {
+        let root = self.root.display().to_string();
+        text.replace(&format!("{root}/"), "").replace(&root, ".")
+    }
+
     /// The snapshot to answer a request from.
     pub fn current(&self) -> Arc<Snapshot> {
         // The lock only guards a pointer swap, so a poisoned lock still holds a whole snapshot.
@@ -128,20 +135,21 @@ impl State {
                 }
             }
             Err(message) => {
+                // The error may quote a feed line: no live escapes on the terminal.
+                let shown = crate::diagnostics::terminal_safe(&message, true);
                 if had_good_build {
                     eprintln!(
-                        "rebuild failed in {ms} ms; still serving the last good build.\n{message}"
+                        "rebuild failed in {ms} ms; still serving the last good build.\n{shown}"
                     );
                 } else {
-                    eprintln!(
-                        "build failed in {ms} ms; fix it and the preview rebuilds.\n{message}"
-                    );
+                    eprintln!("build failed in {ms} ms; fix it and the preview rebuilds.\n{shown}");
                 }
                 Snapshot {
                     build: previous.build + 1,
                     files: Arc::clone(&previous.files),
                     drafts: Arc::clone(&previous.drafts),
-                    error: Some(message.into()),
+                    // The browser sees paths relative to the site, not where it lives.
+                    error: Some(self.relative(&message).into()),
                 }
             }
         };

@@ -169,7 +169,11 @@ impl SiteWatcher {
             } else {
                 String::new()
             };
-            println!("changed: {}{more}", shown.join(", "));
+            let names = shown.join(", ");
+            println!(
+                "changed: {}{more}",
+                crate::diagnostics::terminal_safe(&names, false)
+            );
             state.rebuild();
         }
     }

@@ -38,8 +38,9 @@ fn slug_of(file: &str) -> String {
 }
 
 /// Hugo's `{{< track "2018-04-13 17:30:00" >}}` prints a time; Lantern has no
-/// shortcodes, so write the time itself (in UTC when it can be read).
-fn convert_body(body: &str, tz: Option<Tz>, other: &mut usize) -> String {
+/// shortcodes, so write the time itself, in UTC. An argument that is not a date is
+/// an error: it would otherwise be copied into the page as written.
+fn convert_body(body: &str, tz: Option<Tz>, other: &mut usize) -> Result<String, String> {
     let mut out = String::with_capacity(body.len());
     let mut rest = body;
     while let Some(open) = rest.find("{{<") {
@@ -53,7 +54,12 @@ fn convert_body(body: &str, tz: Option<Tz>, other: &mut usize) -> String {
             if !arg.is_empty() {
                 match super::time::parse(arg, tz) {
                     Ok(t) => out.push_str(&format!("_{}_", t.format("%Y-%m-%d %H:%M UTC"))),
-                    Err(_) => out.push_str(&format!("_{arg}_")),
+                    Err(p) => {
+                        return Err(format!(
+                            "`track` shortcode argument {:?} is not a date: {p}",
+                            arg.chars().take(80).collect::<String>()
+                        ));
+                    }
                 }
             }
         } else {
@@ -63,7 +69,7 @@ fn convert_body(body: &str, tz: Option<Tz>, other: &mut usize) -> String {
         rest = &rest[open + close + 3..];
     }
     out.push_str(rest);
-    out
+    Ok(out)
 }
 
 fn quote(s: &str) -> String {
@@ -72,11 +78,19 @@ fn quote(s: &str) -> String {
 }
 
 /// Render `issue` as a post; the notes name anything the operator should check.
-pub fn render(issue: &Issue, ids: &[String], tz: Option<Tz>) -> (Planned, Vec<String>) {
+///
+/// The body is another tool's Markdown and raw HTML: it is sanitized here, because
+/// Lantern publishes a post's raw HTML as written.
+pub fn render(
+    issue: &Issue,
+    ids: &[String],
+    tz: Option<Tz>,
+) -> Result<(Planned, Vec<String>), String> {
     let f = &issue.file;
     let mut notes = Vec::new();
     let mut shortcodes = 0;
-    let body = convert_body(&issue.body, tz, &mut shortcodes);
+    let body = convert_body(&issue.body, tz, &mut shortcodes).map_err(|e| format!("{f}: {e}"))?;
+    let body = super::sanitize::sanitize(&body);
     if shortcodes > 0 {
         notes.push(format!(
             "{f}: {shortcodes} Hugo shortcodes other than `track` are left as written"
@@ -165,13 +179,33 @@ pub fn render(issue: &Issue, ids: &[String], tz: Option<Tz>) -> (Planned, Vec<St
     } else {
         summary
     };
+    let slug = slug_of(f);
+    if slug.is_empty() {
+        return Err(format!(
+            "{f}: the name gives an empty post name; rename it with letters or digits"
+        ));
+    }
+    check_front_matter(dir, &head).map_err(|e| format!("{f}: the post would not parse: {e}"))?;
     let planned = Planned {
-        rel: Path::new(dir).join(format!("{}.md", slug_of(f))),
+        rel: Path::new(dir).join(format!("{slug}.md")),
         text: head,
         source: f.clone(),
         summary,
     };
-    (planned, notes)
+    Ok((planned, notes))
+}
+
+/// Parse the generated front matter as Lantern will, so a post that would not load
+/// fails the import before anything is written.
+fn check_front_matter(dir: &str, text: &str) -> Result<(), String> {
+    use crate::content::schema::{IncidentMeta, MaintenanceMeta, NewsMeta};
+    let split = crate::content::frontmatter::split(text).map_err(|e| e.to_string())?;
+    let parsed = match dir {
+        "incidents" => crate::yaml::from_str::<IncidentMeta>(split.yaml).map(|_| ()),
+        "maintenance" => crate::yaml::from_str::<MaintenanceMeta>(split.yaml).map(|_| ()),
+        _ => crate::yaml::from_str::<NewsMeta>(split.yaml).map(|_| ()),
+    };
+    parsed.map_err(|e| e.to_string())
 }
 
 /// When a resolved incident ended; `date` (with a note) when cState does not say.
@@ -246,16 +280,41 @@ pub fn write(out: &Path, plan: &Plan) -> Result<WriteReport, CstateError> {
     if !conflicts.is_empty() {
         return Err(CstateError::Conflicts(conflicts));
     }
+    // Every post is written to a temporary file first; only when all of them are on
+    // disk are they renamed into place, so a full disk or a permission problem
+    // leaves no partial import behind (the temporaries are removed on drop).
+    let mut staged = Vec::with_capacity(todo.len());
     for (path, p) in todo {
-        crate::import::write_atomically(&path, p.text.as_bytes()).map_err(|source| {
-            CstateError::Write {
-                path: path.clone(),
-                source,
-            }
+        let tmp = stage(&path, p.text.as_bytes()).map_err(|source| CstateError::Write {
+            path: path.clone(),
+            source,
+        })?;
+        staged.push((path, tmp));
+    }
+    for (path, tmp) in staged {
+        tmp.persist(&path).map_err(|e| CstateError::Write {
+            path: path.clone(),
+            source: e.error,
         })?;
         report.written.push(path);
     }
     Ok(report)
+}
+
+/// `bytes` in a new hidden temporary file beside `path` (the post loader skips it).
+fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
+    use std::io::Write;
+    use std::os::unix::fs::PermissionsExt;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".lantern-import-")
+        .suffix(".tmp")
+        .permissions(std::fs::Permissions::from_mode(0o644))
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    Ok(tmp)
 }
 
 #[cfg(test)]
@@ -266,12 +325,19 @@ mod tests {
     fn track_shortcodes_become_times() {
         let mut other = 0;
         let body = "*Update* - fixed. {{< track \"2018-04-13 17:30:00\" >}}\n{{< track \"\" >}}{{< figure src=x >}} {{< broken";
-        let out = convert_body(body, Some(Tz::UTC), &mut other);
+        let out = convert_body(body, Some(Tz::UTC), &mut other).unwrap();
         assert_eq!(
             out,
             "*Update* - fixed. _2018-04-13 17:30 UTC_\n{{< figure src=x >}} {{< broken"
         );
         assert_eq!(other, 1);
+        let bad = convert_body(
+            "{{< track \"<script>alert(1)</script>\" >}}",
+            Some(Tz::UTC),
+            &mut other,
+        )
+        .unwrap_err();
+        assert!(bad.contains("is not a date"), "{bad}");
     }
 
     #[test]
