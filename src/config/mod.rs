@@ -1,5 +1,6 @@
 //! Site configuration: `content/site.yaml`, parsed and validated.
 
+pub mod notify;
 mod raw;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -8,6 +9,7 @@ use chrono_tz::Tz;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub use notify::{Channel, NotifyConfig, SmtpSecurity, Transport};
 pub use raw::{ContactLink, RawConfig};
 
 /// Longest `stale_after` / `page_stale_after` accepted: ten years, like `history_days`.
@@ -29,6 +31,8 @@ pub struct Config {
     pub contact: Vec<ContactLink>,
     pub components: Vec<Component>,
     pub health: HealthConfig,
+    /// Where `lantern notify` announces updates; `None` without a `notify:` section.
+    pub notify: Option<NotifyConfig>,
 }
 
 /// One component of the service shown on the status page.
@@ -230,6 +234,9 @@ fn validate(raw: RawConfig, text: &str, rel: &Path, diags: &mut Diagnostics) -> 
         page_stale_after: h.page_stale_after.0,
         dir: h.dir,
     };
+    let notify = raw
+        .notify
+        .map(|n| notify::validate(n, text, &components, diags));
     Some(Config {
         title: raw.title,
         description: raw.description.unwrap_or_default(),
@@ -240,6 +247,7 @@ fn validate(raw: RawConfig, text: &str, rel: &Path, diags: &mut Diagnostics) -> 
         contact: raw.contact,
         components,
         health,
+        notify,
     })
 }
 

@@ -25,6 +25,8 @@ pub struct RawConfig {
     pub components: Vec<RawComponent>,
     #[serde(default)]
     pub health: RawHealth,
+    #[serde(default)]
+    pub notify: Option<super::notify::RawNotify>,
 }
 
 /// A way to reach the operator, shown on every page.

@@ -35,6 +35,10 @@ pub struct Entry<'a> {
     pub tags: Vec<&'static str>,
     /// Full HTML content with absolute links.
     pub html: String,
+    /// The Markdown this entry says: the update's text, else the post body.
+    pub markdown: &'a str,
+    /// Reader's status label ("Resolved", "In progress", "Scheduled"); empty for news.
+    pub label: &'static str,
 }
 
 /// Every entry of the site, newest first (ties broken by kind, slug and id).
@@ -63,6 +67,8 @@ pub fn all(site: &Site) -> Vec<Entry<'_>> {
                     at: m.start,
                     tags: vec![p.kind.name()],
                     html,
+                    markdown: &p.body,
+                    label: "Scheduled",
                 });
             }
             Detail::News(n) => out.push(Entry {
@@ -73,6 +79,8 @@ pub fn all(site: &Site) -> Vec<Entry<'_>> {
                 at: n.date,
                 tags: vec![p.kind.name()],
                 html: markdown(&p.body, &post_url(site, p)),
+                markdown: &p.body,
+                label: "",
             }),
         }
     }
@@ -89,7 +97,7 @@ pub fn all(site: &Site) -> Vec<Entry<'_>> {
 fn push_updates<'a, S>(
     site: &Site,
     p: &'a Post,
-    updates: &[Update<S>],
+    updates: &'a [Update<S>],
     words: impl Fn(&Update<S>) -> (&'static str, &'static str),
     out: &mut Vec<Entry<'a>>,
 ) {
@@ -111,6 +119,8 @@ fn push_updates<'a, S>(
             at: u.at,
             tags: vec![p.kind.name(), word],
             html,
+            markdown: &u.text,
+            label,
         });
     }
 }
