@@ -5,6 +5,7 @@ mod check;
 mod import;
 mod init;
 mod new;
+mod notify;
 mod serve;
 mod update;
 
@@ -41,6 +42,17 @@ pub fn execute(command: Command) -> anyhow::Result<()> {
         Command::New { kind, title, root } => new::execute(kind, &title, &root),
         Command::Update { file, status, text } => update::execute(&file, &status, &text),
         Command::Import(args) => import::execute(args),
+        Command::Notify {
+            root,
+            dry_run,
+            baseline,
+            resend,
+        } => notify::execute(notify::NotifyArgs {
+            root,
+            dry_run,
+            baseline,
+            resend,
+        }),
     }
 }
 

@@ -94,6 +94,11 @@ impl State {
         self.save()
     }
 
+    /// Write the file if it does not exist yet (a first run that had nothing to send).
+    pub fn ensure_exists(&mut self) -> Result<(), NotifyError> {
+        if self.existed { Ok(()) } else { self.save() }
+    }
+
     fn save(&mut self) -> Result<(), NotifyError> {
         let stored = Stored {
             version: FORMAT,
@@ -226,7 +231,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.json");
         let mut s = State::load(&path).unwrap();
-        s.record("x", []).unwrap();
+        s.ensure_exists().unwrap();
         assert!(path.exists(), "an empty baseline still leaves a state file");
     }
 
