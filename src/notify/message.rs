@@ -104,9 +104,13 @@ impl Message {
         }
     }
 
-    /// "Database outage — Resolved".
+    /// "Database outage — Resolved"; news is just its title.
     pub fn heading(&self) -> String {
-        format!("{} — {}", self.post_title, self.status)
+        if self.kind == PostKind::News {
+            self.post_title.clone()
+        } else {
+            format!("{} — {}", self.post_title, self.status)
+        }
     }
 
     /// Email subject: `[<site title>] <Status>: <post title>`, on one line.
@@ -224,9 +228,9 @@ pub fn to_plain(md: &str, page: &str) -> String {
                 }
             }
             Event::Start(Tag::Item) => {
-                let trimmed = out.trim_end_matches([' ', '\n']).len();
+                let trimmed = out.trim_end_matches(' ').len();
                 out.truncate(trimmed);
-                if !out.is_empty() {
+                if !out.is_empty() && !out.ends_with('\n') {
                     out.push('\n');
                 }
                 out.push_str(&"  ".repeat(lists.len().saturating_sub(1)));

@@ -10,6 +10,7 @@ pub mod email;
 mod http;
 pub mod items;
 pub mod mastodon;
+pub mod preview;
 pub mod message;
 pub mod slack;
 pub mod state;

@@ -9,6 +9,7 @@
 mod diff;
 mod http;
 mod listen;
+mod notify_panel;
 mod path;
 mod reload;
 mod server;
