@@ -260,12 +260,13 @@ pub fn to_plain(md: &str, page: &str) -> String {
                     out.push_str(&format!(" ({url})"));
                 }
             }
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::BlockQuote(_))
-            | Event::End(TagEnd::CodeBlock)
-            | Event::Rule => {
-                if lists.is_empty() {
-                    block_end(&mut out);
-                }
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::BlockQuote(_) | TagEnd::CodeBlock,
+            )
+            | Event::Rule
+                if lists.is_empty() =>
+            {
+                block_end(&mut out)
             }
             _ => {}
         }

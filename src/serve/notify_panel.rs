@@ -96,7 +96,10 @@ mod tests {
         );
         let mut h = String::new();
         section(&mut h, root);
-        assert!(h.contains("chat <span class=\"muted\">(slack)</span>: 1 to send"), "{h}");
+        assert!(
+            h.contains("chat <span class=\"muted\">(slack)</span>: 1 to send"),
+            "{h}"
+        );
         assert!(h.contains("<li>News: Hello &lt;script&gt; <span"), "{h}");
         assert!(h.contains("tag:s.example,2026:news/hello"), "{h}");
         assert!(!h.contains("Secret draft"), "{h}");
