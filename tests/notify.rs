@@ -781,3 +781,61 @@ fn missing_env_and_malformed_channels_are_file_line_field_errors() {
         assert_eq!(smtp.messages().len(), 0);
     }
 }
+
+#[test]
+fn a_slow_receiver_times_out_and_starttls_is_required_by_default() {
+    let hook = Receiver::start();
+    // Answers after 2 s; the channel allows 1 s per request.
+    hook.delay_ms.store(2000, Ordering::SeqCst);
+    let smtp = Smtp::start();
+    let site = Site::empty();
+    let mut yaml = format!(
+        "{SITE}notify:\n  timeout: 1s\n  channels:\n    - {{ id: hook, webhook: {{ url_env: T_HOOK }} }}\n"
+    );
+    if let Some(s) = &smtp {
+        // aiosmtpd offers no STARTTLS: the default `starttls: true` must refuse to send.
+        yaml.push_str(&format!(
+            "    - {{ id: mail, email: {{ smtp: \"127.0.0.1:{}\", from: \"s@status.test\", to: [\"a@status.test\"] }} }}\n",
+            s.port
+        ));
+    }
+    site.write("content/site.yaml", yaml);
+    site.write(
+        "content/news/hello.md",
+        format!("---\ntitle: Hello\ndate: {}\n---\nHi.\n", iso(NOW - HOUR)),
+    );
+    let env = vec![("T_HOOK", format!("{}/h", hook.url))];
+    let started = Instant::now();
+    let run = notify(&site, NOW, &env, &[]);
+    run.assert_failed();
+    run.assert_stderr_has(&["channel `hook`", "after 3 attempt(s)"]);
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "timeouts were not applied: {:?}",
+        started.elapsed()
+    );
+    if let Some(s) = &smtp {
+        run.assert_stderr_has(&["channel `mail`"]);
+        assert_eq!(s.messages().len(), 0, "mail went out without STARTTLS");
+    }
+    let state = site.read(".lantern/announced.json");
+    assert!(
+        !state.contains("news/hello"),
+        "a failed item was recorded: {state}"
+    );
+}
+
+#[test]
+fn the_state_is_never_written_through_a_symlink_out_of_the_site() {
+    let hook = Receiver::start();
+    let site = example_with_webhook(&hook, "");
+    let outside = site.tmp().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::os::unix::fs::symlink(&outside, site.path(".lantern")).unwrap();
+    let env = vec![("T_HOOK", format!("{}/h", hook.url))];
+    let run = notify(&site, NOW, &env, &["--baseline"]);
+    run.assert_failed();
+    run.assert_stderr_has(&["leads outside the site"]);
+    assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0);
+    assert_eq!(hook.count(), 0);
+}
