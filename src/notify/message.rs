@@ -263,10 +263,13 @@ pub fn to_plain(md: &str, page: &str) -> String {
             Event::End(
                 TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::BlockQuote(_) | TagEnd::CodeBlock,
             )
-            | Event::Rule
-                if lists.is_empty() =>
-            {
-                block_end(&mut out)
+            | Event::Rule => {
+                if lists.is_empty() {
+                    block_end(&mut out);
+                } else if !out.ends_with('\n') {
+                    // A second paragraph of a list item goes on its own line.
+                    out.push('\n');
+                }
             }
             _ => {}
         }
@@ -285,6 +288,15 @@ mod tests {
         assert_eq!(
             t,
             "We found the cause: a full disk (https://s.example/news/disk/).\n\nNext:\n\n- grow it\n- alert earlier\n\n1. one\n2. two\n\nraw and code and https://x.example/"
+        );
+    }
+
+    #[test]
+    fn breaks_task_lists_and_loose_lists() {
+        let md = "one\ntwo  \nthree\n\n- [x] done\n- [ ] open\n\nloose:\n\n- a\n\n  more about a\n- b\n\n[https://x.example](https://x.example/) [same](https://x.example/)";
+        assert_eq!(
+            to_plain(md, "https://s.example/"),
+            "one two\nthree\n\n- [x] done\n- [ ] open\n\nloose:\n\n- a\nmore about a\n- b\n\nhttps://x.example same (https://x.example/)"
         );
     }
 
