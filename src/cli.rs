@@ -133,6 +133,28 @@ pub enum Command {
         #[arg(long, value_name = "ID", num_args = 1..)]
         only: Vec<String>,
     },
+    /// Announce each new published update once to every channel in `notify:` (webhook,
+    /// Slack, Discord, Mastodon, email); run it after `lantern build`.
+    ///
+    /// Each (channel, update) pair is recorded in the state file right after it was sent,
+    /// so running it again sends nothing. A failing channel is reported, does not stop the
+    /// others, and is retried on the next run; the exit code is 1 when any send failed.
+    Notify {
+        /// Site root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Print exactly what would be sent to whom; send and record nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Record everything published now as announced, sending nothing (run once when
+        /// adopting notify on a site with history).
+        #[arg(long, conflicts_with_all = ["dry_run", "resend"])]
+        baseline: bool,
+        /// Send this update again to every channel that wants it (its id is the `<id>` of
+        /// its feed.atom entry).
+        #[arg(long, value_name = "UPDATE_ID")]
+        resend: Option<String>,
+    },
 }
 
 /// Kinds of post `lantern new` can create.

@@ -11,6 +11,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod health;
 pub mod import;
+pub mod notify;
 pub mod output;
 pub mod pipeline;
 pub mod probe;

@@ -7,6 +7,7 @@ mod init;
 mod new;
 mod probe;
 mod post_lock;
+mod notify;
 mod serve;
 mod update;
 
@@ -55,6 +56,17 @@ pub fn execute(command: Command) -> anyhow::Result<()> {
             every,
             build,
             only,
+        }),
+        Command::Notify {
+            root,
+            dry_run,
+            baseline,
+            resend,
+        } => notify::execute(notify::NotifyArgs {
+            root,
+            dry_run,
+            baseline,
+            resend,
         }),
     }
 }

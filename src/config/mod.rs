@@ -1,6 +1,7 @@
 //! Site configuration: `content/site.yaml`, parsed and validated.
 
 pub mod probe;
+pub mod notify;
 mod raw;
 pub mod urls;
 
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use probe::{Probe, ProbeKind};
+pub use notify::{Channel, NotifyConfig, SmtpSecurity, Transport};
 pub use raw::{ContactLink, RawConfig};
 
 /// Longest `stale_after` / `page_stale_after` accepted: ten years, like `history_days`.
@@ -34,6 +36,8 @@ pub struct Config {
     pub health: HealthConfig,
     /// Checks `lantern probe` runs itself, in config order.
     pub probes: Vec<Probe>,
+    /// Where `lantern notify` announces updates; `None` without a `notify:` section.
+    pub notify: Option<NotifyConfig>,
 }
 
 /// One component of the service shown on the status page.
@@ -246,6 +250,9 @@ fn validate(raw: RawConfig, text: &str, rel: &Path, diags: &mut Diagnostics) -> 
         page_stale_after: h.page_stale_after.0,
         dir: h.dir,
     };
+    let notify = raw
+        .notify
+        .map(|n| notify::validate(n, text, &components, diags));
     Some(Config {
         title: raw.title,
         description: raw.description.unwrap_or_default(),
@@ -257,6 +264,7 @@ fn validate(raw: RawConfig, text: &str, rel: &Path, diags: &mut Diagnostics) -> 
         components,
         health,
         probes,
+        notify,
     })
 }
 

@@ -27,6 +27,7 @@ pub struct RawConfig {
     pub health: RawHealth,
     #[serde(default)]
     pub probes: Vec<RawProbe>,
+    pub notify: Option<super::notify::RawNotify>,
 }
 
 /// A way to reach the operator, shown on every page.

@@ -146,6 +146,7 @@ pub fn panel(state: &State, snap: &Snapshot) -> Result<String, DiffError> {
         )
     );
     drafts_section(&mut h, snap);
+    super::notify_panel::section(&mut h, &state.root);
     h.push_str("<h2>What <code>lantern build</code> would change in <code>public/</code></h2>");
     match (rendered, published) {
         (Err(e), _) => {

@@ -10,6 +10,7 @@ mod diff;
 mod host;
 mod http;
 mod listen;
+mod notify_panel;
 mod path;
 mod reload;
 mod server;

@@ -39,6 +39,10 @@ pub struct Entry<'a> {
     pub html: String,
     /// What `html` is made of.
     content: Content<'a>,
+    /// The Markdown this entry says: the update's text, else the post body.
+    pub markdown: &'a str,
+    /// Reader's status label ("Resolved", "In progress", "Scheduled"); empty for news.
+    pub label: &'static str,
 }
 
 /// The source of an entry's HTML.
@@ -77,6 +81,8 @@ pub fn listed(site: &Site) -> Vec<Entry<'_>> {
                     tags: vec![p.kind.name()],
                     html: String::new(),
                     content: Content::Scheduled,
+                    markdown: &p.body,
+                    label: "Scheduled",
                 });
             }
             Detail::News(n) => out.push(Entry {
@@ -88,6 +94,8 @@ pub fn listed(site: &Site) -> Vec<Entry<'_>> {
                 tags: vec![p.kind.name()],
                 html: String::new(),
                 content: Content::News,
+                markdown: &p.body,
+                label: "",
             }),
         }
     }
@@ -151,6 +159,8 @@ fn push_updates<'a, S>(
                 label,
                 text: &u.text,
             },
+            markdown: &u.text,
+            label,
         });
     }
 }
