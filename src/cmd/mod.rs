@@ -5,9 +5,9 @@ mod check;
 mod import;
 mod init;
 mod new;
-mod probe;
-mod post_lock;
 mod notify;
+mod post_lock;
+mod probe;
 mod serve;
 mod update;
 

@@ -1,7 +1,7 @@
 //! Site configuration: `content/site.yaml`, parsed and validated.
 
-pub mod probe;
 pub mod notify;
+pub mod probe;
 mod raw;
 pub mod urls;
 
@@ -11,8 +11,8 @@ use chrono_tz::Tz;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-pub use probe::{Probe, ProbeKind};
 pub use notify::{Channel, NotifyConfig, SmtpSecurity, Transport};
+pub use probe::{Probe, ProbeKind};
 pub use raw::{ContactLink, RawConfig};
 
 /// Longest `stale_after` / `page_stale_after` accepted: ten years, like `history_days`.

@@ -3,8 +3,8 @@
 pub mod api;
 pub mod badges;
 pub mod bars;
-pub mod days;
 pub mod clean;
+pub mod days;
 pub mod discovery;
 pub mod feeds;
 pub mod ics;
