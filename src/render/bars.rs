@@ -2,6 +2,7 @@
 
 use super::time::{self, TimeView};
 use crate::health::{ComponentHealth, WINDOWS};
+use crate::i18n::Locale;
 use crate::site::Site;
 use serde::Serialize;
 
@@ -22,6 +23,8 @@ pub struct HealthView {
     pub has_checks: bool,
     /// "99.95%" over 90 days, or `None` without data.
     pub uptime_90d: Option<String>,
+    /// "90 days ago": the left end of the bars.
+    pub oldest: String,
     pub windows: Vec<WindowView>,
     pub last_check: Option<LastCheck>,
     pub message: Option<String>,
@@ -33,6 +36,8 @@ pub struct HealthView {
 #[derive(Debug, Serialize)]
 pub struct WindowView {
     pub name: &'static str,
+    /// "7 days", in the reader's language.
+    pub label: String,
     pub uptime: Option<String>,
 }
 
@@ -40,12 +45,14 @@ pub struct WindowView {
 #[derive(Debug, Serialize)]
 pub struct LastCheck {
     pub ago: String,
+    /// "Last check: 3 min ago".
+    pub text: String,
     pub at: TimeView,
     pub stale: bool,
 }
 
 /// The health view of component `i` (config order).
-pub fn health_view(site: &Site, i: usize) -> HealthView {
+pub fn health_view(site: &Site, i: usize, loc: &Locale) -> HealthView {
     let h = &site.health.components[i];
     let c = &site.config.components[i];
     let windows: Vec<WindowView> = WINDOWS
@@ -53,26 +60,32 @@ pub fn health_view(site: &Site, i: usize) -> HealthView {
         .zip(&h.figures.windows)
         .map(|((name, _), m)| WindowView {
             name,
-            uptime: m.uptime().map(|p| format!("{}%", p.text())),
+            label: loc.t(&format!("windows.{name}")).to_string(),
+            uptime: m.uptime().map(|p| loc.percent(p)),
         })
         .collect();
     let last_check = h.last_result_at.map(|t| LastCheck {
-        ago: ago(site.now - t),
-        at: time::view(t, site.config.timezone),
+        ago: time::ago(site.now - t, loc),
+        text: loc.f(
+            "health.last_check",
+            &[("ago", &time::ago(site.now - t, loc))],
+        ),
+        at: time::view(t, site.config.timezone, loc),
         stale: (site.now - t).num_seconds() > site.config.health.stale_after.as_secs() as i64,
     });
     HealthView {
         has_checks: !c.checks.is_empty(),
         uptime_90d: windows[3].uptime.clone(),
+        oldest: loc.n("health.oldest", site.health.grid.days.len() as u64, &[]),
         windows,
         last_check,
         message: h.last_message.clone(),
         unexplained: site.components[i].unexplained,
-        bars: bars(site, i, h),
+        bars: bars(site, i, h, loc),
     }
 }
 
-fn bars(site: &Site, i: usize, h: &ComponentHealth) -> Vec<DayBar> {
+fn bars(site: &Site, i: usize, h: &ComponentHealth, loc: &Locale) -> Vec<DayBar> {
     let c = &site.config.components[i];
     let grid = &site.health.grid;
     let root = site.config.base_path();
@@ -107,23 +120,30 @@ fn bars(site: &Site, i: usize, h: &ComponentHealth) -> Vec<DayBar> {
                 Some(p) if p.0 >= 9_500 => "d2",
                 Some(_) => "d3",
             };
-            let mut label = format!("{}: ", time::date(day.date));
-            match f.uptime {
-                Some(p) => label.push_str(&format!("{}% uptime", p.text())),
-                None => label.push_str("no data"),
-            }
-            for (n, what) in [
-                (m.down, "down"),
-                (m.partial, "partial outage"),
-                (m.degraded, "degraded"),
-                (m.maintenance, "maintenance"),
+            let date = time::date(day.date, loc);
+            let mut label = match f.uptime {
+                Some(p) => loc.f(
+                    "bars.uptime",
+                    &[("date", &date), ("uptime", &loc.percent(p))],
+                ),
+                None => loc.f("bars.no_data", &[("date", &date)]),
+            };
+            let sep = loc.t("format.list_sep");
+            for (n, key) in [
+                (m.down, "bars.down"),
+                (m.partial, "bars.partial"),
+                (m.degraded, "bars.degraded"),
+                (m.maintenance, "bars.maintenance"),
             ] {
                 if n > 0 {
-                    label.push_str(&format!(", {} {what}", minutes(n)));
+                    label.push_str(sep);
+                    let d = time::minutes(u64::from(n), loc);
+                    label.push_str(&loc.f(key, &[("duration", &d)]));
                 }
             }
             for &pi in incidents.iter().take(2) {
-                label.push_str(&format!(", incident: {}", site.posts[pi].title));
+                label.push_str(sep);
+                label.push_str(&loc.f("bars.incident", &[("title", &site.posts[pi].title)]));
             }
             let url = incidents
                 .first()
@@ -133,26 +153,8 @@ fn bars(site: &Site, i: usize, h: &ComponentHealth) -> Vec<DayBar> {
         .collect()
 }
 
-fn minutes(n: u32) -> String {
-    if n < 120 {
-        format!("{n} min")
-    } else {
-        format!("{} h {} min", n / 60, n % 60)
-    }
-}
-
-/// "3 min ago", "2 h ago", "4 days ago".
-pub fn ago(d: chrono::TimeDelta) -> String {
-    let m = d.num_minutes().max(0);
-    match m {
-        0 => "just now".to_string(),
-        1..=119 => format!("{m} min ago"),
-        120..=2879 => format!("{} h ago", m / 60),
-        _ => format!("{} days ago", m / 1440),
-    }
-}
-
-/// The latency chart of a component page: two polylines in a fixed viewBox.
+/// The latency chart of a component page: two polylines in a fixed viewBox, with
+/// axis labels in the reader's language.
 #[derive(Debug, Serialize)]
 pub struct LatencyChart {
     pub width: usize,
@@ -162,10 +164,18 @@ pub struct LatencyChart {
     pub max: u32,
     pub last_p50: u32,
     pub last_p95: u32,
+    /// The text alternative: the figures in words.
+    pub title: String,
+    /// "scale 0–26 ms".
+    pub scale: String,
+    /// Side scale, top to bottom: max, half, 0 ("26 ms", "13 ms", "0 ms").
+    pub y_labels: [String; 3],
+    /// First, middle and last day along the bottom.
+    pub x_labels: [String; 3],
 }
 
 /// `None` when no day has latency figures.
-pub fn latency_chart(site: &Site, i: usize) -> Option<LatencyChart> {
+pub fn latency_chart(site: &Site, i: usize, loc: &Locale) -> Option<LatencyChart> {
     let days = &site.health.components[i].figures.days;
     let max = days.iter().filter_map(|d| d.latency_p95).max()?.max(1);
     let last = days.iter().rev().find(|d| d.latency_p50.is_some())?;
@@ -178,13 +188,32 @@ pub fn latency_chart(site: &Site, i: usize) -> Option<LatencyChart> {
             .collect::<Vec<_>>()
             .join(" ")
     };
+    let ms = |n: u32| loc.n("latency.ms", u64::from(n), &[]);
+    let (last_p50, last_p95) = (last.latency_p50.unwrap_or(0), last.latency_p95.unwrap_or(0));
+    let grid = &site.health.grid.days;
+    let day = |k: usize| {
+        grid.get(k)
+            .map_or_else(String::new, |d| time::date(d.date, loc))
+    };
+    let n = grid.len();
     Some(LatencyChart {
         width,
         height,
         p50: points(|d| d.latency_p50),
         p95: points(|d| d.latency_p95),
         max,
-        last_p50: last.latency_p50.unwrap_or(0),
-        last_p95: last.latency_p95.unwrap_or(0),
+        last_p50,
+        last_p95,
+        title: loc.f(
+            "latency.title",
+            &[
+                ("p50", &ms(last_p50)),
+                ("p95", &ms(last_p95)),
+                ("max", &ms(max)),
+            ],
+        ),
+        scale: loc.f("latency.scale", &[("max", &ms(max))]),
+        y_labels: [ms(max), ms(max / 2), ms(0)],
+        x_labels: [day(0), day(n / 2), day(n.saturating_sub(1))],
     })
 }
