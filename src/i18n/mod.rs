@@ -353,4 +353,76 @@ mod tests {
         assert!(e.contains("themes/x/i18n/en.yaml"), "{e}");
         assert!(e.contains("banner.all_operational"), "{e}");
     }
+
+    /// Every key of `en` in every catalogue (no extra ones), every `{placeholder}` of
+    /// an `en` text used by the translation (and no unknown one), and every plural
+    /// category the language distinguishes present.
+    #[test]
+    fn every_catalogue_is_complete() {
+        let en = english();
+        let mut problems = Vec::new();
+        for (tag, text) in SHIPPED {
+            let cat = catalogue::parse(text).unwrap_or_else(|e| panic!("{tag}: {e}"));
+            let needed = plural_rules(tag)
+                .categories()
+                .map(category_name)
+                .collect::<Vec<_>>();
+            for key in cat.keys().filter(|k| !en.contains_key(*k)) {
+                problems.push(format!("{tag}: unknown key {key}"));
+            }
+            for (key, want) in en {
+                let Some(got) = cat.get(key) else {
+                    problems.push(format!("{tag}: missing {key}"));
+                    continue;
+                };
+                let en_ph: Vec<&str> = want
+                    .texts()
+                    .iter()
+                    .flat_map(|t| catalogue::placeholders(t))
+                    .collect();
+                // A plural form may spell its number out ("يوم واحد"), so `{n}` is
+                // required in `other`; every other placeholder in every form.
+                // Date patterns pick the fields their language needs.
+                let pattern = key.starts_with("format.");
+                let allowed: Vec<&str> = if pattern {
+                    vec![
+                        "d", "m", "mon", "month", "y", "hh", "mm", "zone", "date", "time", "n",
+                        "a", "b",
+                    ]
+                } else {
+                    en_ph.clone()
+                };
+                for t in got.texts() {
+                    let is_other = match got {
+                        Entry::Plural(m) => m.get("other").map(String::as_str) == Some(t),
+                        Entry::Text(_) => true,
+                    };
+                    for ph in &en_ph {
+                        let optional = pattern || (*ph == "n" && !is_other);
+                        if !optional && !t.contains(&format!("{{{ph}}}")) {
+                            problems.push(format!("{tag}: {key} lacks {{{ph}}} in {t:?}"));
+                        }
+                    }
+                    for ph in catalogue::placeholders(t) {
+                        if !allowed.contains(&ph) {
+                            problems.push(format!("{tag}: {key} uses unknown {{{ph}}}"));
+                        }
+                    }
+                }
+                match (want, got) {
+                    (Entry::Plural(_), Entry::Plural(forms)) => {
+                        for c in &needed {
+                            if !forms.contains_key(*c) {
+                                problems.push(format!("{tag}: {key} lacks plural form {c}"));
+                            }
+                        }
+                    }
+                    (Entry::Text(_), Entry::Text(_)) => {}
+                    _ => problems.push(format!("{tag}: {key} has the wrong shape")),
+                }
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+        assert_eq!(SHIPPED.len(), 12);
+    }
 }
