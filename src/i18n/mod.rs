@@ -219,12 +219,16 @@ impl Locale {
         catalogue::fill(text, &all)
     }
 
-    /// "99.98%" / "99,98 %" for a percentage.
+    /// "99.98%" / "99,98 %" for a percentage; a full "100%" without decimals.
     pub fn percent(&self, p: crate::health::uptime::Percent) -> String {
-        self.f(
-            "format.percent",
-            &[("n", &self.calendar.decimal(&p.text()))],
-        )
+        // Figures are floored, so 100 is exact: the decimals say nothing, and on the
+        // home page they are repeated on hundreds of bars.
+        let n = if p.0 == 10_000 {
+            "100".to_string()
+        } else {
+            self.calendar.decimal(&p.text())
+        };
+        self.f("format.percent", &[("n", &n)])
     }
 
     /// A whole number with the language's grouping.
@@ -338,6 +342,14 @@ mod tests {
             Locale::english().percent(crate::health::uptime::Percent(9998)),
             "99.98%"
         );
+        assert_eq!(
+            Locale::english().percent(crate::health::uptime::Percent(10_000)),
+            "100%"
+        );
+        assert_eq!(
+            de.percent(crate::health::uptime::Percent(9_950)),
+            "99,50\u{a0}%"
+        );
         assert_eq!(Locale::english().t("no.such.key"), "no.such.key");
     }
 
@@ -386,8 +398,8 @@ mod tests {
                 let pattern = key.starts_with("format.");
                 let allowed: Vec<&str> = if pattern {
                     vec![
-                        "d", "m", "mon", "month", "y", "hh", "mm", "zone", "date", "time", "n",
-                        "a", "b",
+                        "d", "m", "d2", "m2", "mon", "month", "y", "hh", "mm", "zone", "date",
+                        "time", "n", "a", "b",
                     ]
                 } else {
                     en_ph.clone()

@@ -120,7 +120,7 @@ fn bars(site: &Site, i: usize, h: &ComponentHealth, loc: &Locale) -> Vec<DayBar>
                 Some(p) if p.0 >= 9_500 => "d2",
                 Some(_) => "d3",
             };
-            let date = time::date(day.date, loc);
+            let date = time::day(day.date, loc);
             let mut label = match f.uptime {
                 Some(p) => loc.f(
                     "bars.uptime",

@@ -311,7 +311,8 @@ fn home_description(site: &Site, loc: &Locale) -> String {
         .zip(&site.components)
         .filter(|(_, s)| s.status.rank() > 0)
         .map(|(c, s)| {
-            let status = views::component_status(s.status, loc).to_lowercase();
+            // As the catalogue writes it: lowercasing would be wrong for German nouns.
+            let status = views::component_status(s.status, loc);
             loc.f("home.problem", &[("name", &c.name), ("status", &status)])
         })
         .collect();

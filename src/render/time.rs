@@ -58,17 +58,28 @@ pub fn view(t: DateTime<Utc>, tz: Tz, loc: &Locale) -> TimeView {
 
 /// "20 Nov 2026" (or the language's form) for a calendar date.
 pub fn date(d: NaiveDate, loc: &Locale) -> String {
+    date_with(d, loc, "format.date")
+}
+
+fn date_with(d: NaiveDate, loc: &Locale, key: &str) -> String {
     let m = d.month0() as usize;
     loc.f(
-        "format.date",
+        key,
         &[
             ("d", &d.day().to_string()),
             ("m", &d.month().to_string()),
+            ("d2", &format!("{:02}", d.day())),
+            ("m2", &format!("{:02}", d.month())),
             ("mon", loc.calendar.abbr_months[m]),
             ("month", loc.calendar.months[m]),
             ("y", &d.year().to_string()),
         ],
     )
+}
+
+/// The short date of one day's bar: "20 Nov 2026", "2026/11/20".
+pub fn day(d: NaiveDate, loc: &Locale) -> String {
+    date_with(d, loc, "format.day")
 }
 
 /// "November 2026" for the month an instant falls in, in the site timezone.

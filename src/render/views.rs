@@ -22,7 +22,8 @@ pub struct SiteView<'a> {
     pub t: serde_json::Value,
     /// "Times are shown in Europe/Berlin."
     pub timezone_note: String,
-    /// The page-age script's texts (message and plural forms) as JSON.
+    /// The page-age script's texts (message and plural forms) as JSON, safe inside
+    /// `<script>`.
     pub page_age_text: String,
     pub base_url: &'a str,
     /// URL path prefix for internal links: `/` or `/status/`.
@@ -120,7 +121,10 @@ pub struct DataLossView<'a> {
 pub fn site_view<'a>(site: &'a Site, loc: &Locale) -> SiteView<'a> {
     let c = &site.config;
     let t = loc.template_strings();
-    let page_age_text = serde_json::to_string(&t["page_age"]).expect("strings serialise");
+    // Inlined into a <script>: no `<` may close it, whatever an override says.
+    let page_age_text = serde_json::to_string(&t["page_age"])
+        .expect("strings serialise")
+        .replace('<', "\\u003c");
     SiteView {
         title: &c.title,
         description: &c.description,
