@@ -101,7 +101,7 @@ fn english_fragments(lang: &str) -> Vec<(String, String)> {
             continue; // the same word in both languages ("Status" in German)
         }
         for text in texts {
-            for part in text.split(|c| c == '{' || c == '}').step_by(2) {
+            for part in text.split(['{', '}']).step_by(2) {
                 let part = part.trim_matches(|c: char| !c.is_alphanumeric());
                 let cognate = own.iter().any(|t| has_words(t, &part.to_lowercase()));
                 if part.chars().count() >= 4
