@@ -465,6 +465,32 @@ fn operators_override_strings_and_typos_are_errors() {
 }
 
 #[test]
+fn a_theme_catalogue_replaces_single_keys_and_strings_win() {
+    let site = tiny("language: de\nstrings:\n  nav.news: Meldungen\n");
+    site.write(
+        "themes/default/i18n/de.yaml",
+        "nav:\n  status: Lage\n  news: Nachrichten\n",
+    );
+    site.build(&[]).assert_ok();
+    let home = site.read("public/index.html");
+    assert!(home.contains(">Lage</a>"), "theme catalogue ignored");
+    assert!(
+        home.contains(">Meldungen</a>"),
+        "strings: must win over the theme"
+    );
+    assert!(
+        home.contains(">Verlauf</a>"),
+        "other keys stay shipped German"
+    );
+    site.write("themes/default/i18n/de.yaml", "nav:\n  statuss: Lage\n");
+    site.build(&[]).assert_failed().assert_stderr_has(&[
+        "themes/default/i18n/de.yaml:2:",
+        "nav.statuss",
+        "nav.status",
+    ]);
+}
+
+#[test]
 fn languages_resolve_or_list_the_choices() {
     let site = tiny("language: de-AT\n");
     let run = site.build(&[]);

@@ -45,12 +45,28 @@ pub enum I18nError {
         file: String,
         source: CatalogueError,
     },
-    #[error("{file}: unknown string key `{key}`{}", hint(.key))]
-    UnknownKey { file: String, key: String },
+    #[error("{file}:{line}: unknown string key `{key}`{}", hint(.key))]
+    UnknownKey {
+        file: String,
+        line: usize,
+        key: String,
+    },
 }
 
 fn hint(key: &str) -> String {
     closest_key(key).map_or_else(String::new, |k| format!(" (did you mean `{k}`?)"))
+}
+
+/// The 1-based line where a (possibly nested, possibly dotted) key is written: the
+/// first line starting with the key or its last segment, else 1.
+fn line_of(text: &str, key: &str) -> usize {
+    let last = key.rsplit('.').next().unwrap_or(key);
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start().trim_start_matches(['"', '\'']);
+            l.starts_with(key) || l.starts_with(&format!("{last}:"))
+        })
+        .map_or(1, |i| i + 1)
 }
 
 /// The shipped catalogue serving a BCP 47 tag: an exact match (any case), else the one
@@ -161,6 +177,7 @@ impl Locale {
             if let Some(key) = unknown_keys(&theirs).first() {
                 return Err(I18nError::UnknownKey {
                     file: file.to_string(),
+                    line: line_of(text, key),
                     key: key.to_string(),
                 });
             }
@@ -357,12 +374,15 @@ mod tests {
     fn a_theme_catalogue_with_a_typo_is_refused() {
         let e = Locale::new(
             "en",
-            Some(("themes/x/i18n/en.yaml", "banner:\n  all_operationl: Fine\n")),
+            Some((
+                "themes/x/i18n/en.yaml",
+                "# mine\nbanner:\n  all_operationl: Fine\n",
+            )),
             &Catalogue::new(),
         )
         .unwrap_err()
         .to_string();
-        assert!(e.contains("themes/x/i18n/en.yaml"), "{e}");
+        assert!(e.contains("themes/x/i18n/en.yaml:3:"), "{e}");
         assert!(e.contains("banner.all_operational"), "{e}");
     }
 
