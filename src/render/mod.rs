@@ -74,7 +74,7 @@ pub fn render(site: &Site, theme: &Theme) -> Result<(Files, WorkCount), RenderEr
     badges::render(site, &mut files, &loc);
     // After every page (the sitemap lists them) and before the theme's statics, so a
     // theme's own favicon.svg or robots.txt wins.
-    discovery::render(site, &mut files);
+    discovery::render(site, &mut files, &loc);
     for (name, bytes) in &theme.statics {
         files.insert(name.clone(), bytes.clone());
     }
