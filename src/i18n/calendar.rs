@@ -113,5 +113,16 @@ mod tests {
         assert_eq!(en.integer(1_234_567), "1,234,567");
         assert_eq!(en.standalone_months[10], "November");
         assert_eq!(Calendar::for_tag("fr").integer(12_345), "12\u{202f}345");
+        assert_eq!(en.integer(123_456), "123,456");
+        assert_eq!(en.integer(12_345), "12,345");
+    }
+
+    #[test]
+    fn every_shipped_language_has_its_own_month_names() {
+        let en = Calendar::for_tag("en");
+        for (tag, _) in &crate::i18n::SHIPPED[1..] {
+            let c = Calendar::for_tag(tag);
+            assert_ne!(c.months, en.months, "{tag} uses English month names");
+        }
     }
 }
