@@ -66,7 +66,8 @@ pub fn flatten(
         Value::String(s) => {
             out.insert(prefix.to_string(), Entry::Text(s.clone()));
         }
-        // `ok: 1` or `x: true` are almost certainly typos, but text is text.
+        // A bare number (`label: 404`) is text; a document that is only a number is not
+        // a catalogue.
         Value::Number(n) if !prefix.is_empty() => {
             out.insert(prefix.to_string(), Entry::Text(n.to_string()));
         }
@@ -169,6 +170,11 @@ mod tests {
         let g = parse("x:\n  other: a\n  more: b\n").unwrap();
         assert_eq!(g["x.other"], Entry::Text("a".into()));
         assert!(parse("x: [a, b]\n").is_err());
+        assert_eq!(parse("a: 404\n").unwrap()["a"], Entry::Text("404".into()));
+        assert!(parse("404\n").is_err());
+        assert!(parse("x: true\n").is_err());
+        assert_eq!(c["banner.ok"].texts(), ["All good"]);
+        assert_eq!(c["duration.days"].texts(), ["{n} day", "{n} days"]);
         assert!(parse("x: { one: [a], other: b }\n").is_err());
     }
 
