@@ -9,6 +9,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod health;
+pub mod i18n;
 pub mod import;
 pub mod output;
 pub mod pipeline;

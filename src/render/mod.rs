@@ -27,6 +27,8 @@ pub type Files = BTreeMap<String, Vec<u8>>;
 pub enum RenderError {
     #[error("template `{name}`: {message}")]
     Template { name: String, message: String },
+    #[error("strings: {0}")]
+    Strings(#[from] crate::i18n::I18nError),
 }
 
 /// Compile the theme's templates once; HTML and XML templates autoescape.
@@ -61,17 +63,19 @@ fn template_error(name: &str, e: &tera::Error) -> RenderError {
 /// Render the whole site.
 pub fn render(site: &Site, theme: &Theme) -> Result<(Files, WorkCount), RenderError> {
     let tera = templates(theme)?;
+    let loc = locale(site, theme)?;
     let mut files = Files::new();
     let work = Work::default();
-    pages::render_all(site, &tera, &mut files, &work)?;
+    pages::render_all(site, &tera, &mut files, &work, &loc)?;
+    // Machine outputs: never translated.
     api::uptime::render(site, &mut files);
     api::statuspage::render(site, &mut files);
-    feeds::render(site, &mut files);
-    ics::render(site, &mut files);
-    badges::render(site, &mut files);
+    feeds::render(site, &mut files, &loc);
+    ics::render(site, &mut files, &loc);
+    badges::render(site, &mut files, &loc);
     // After every page (the sitemap lists them) and before the theme's statics, so a
     // theme's own favicon.svg or robots.txt wins.
-    discovery::render(site, &mut files);
+    discovery::render(site, &mut files, &loc);
     for (name, bytes) in &theme.statics {
         files.insert(name.clone(), bytes.clone());
     }
@@ -80,6 +84,23 @@ pub fn render(site: &Site, theme: &Theme) -> Result<(Files, WorkCount), RenderEr
         post_views: work.post_views.into_inner(),
     };
     Ok((files, count))
+}
+
+/// The reader's language: shipped catalogue, the theme's `i18n/<tag>.yaml`, then the
+/// site's `strings:`.
+pub fn locale(site: &Site, theme: &Theme) -> Result<crate::i18n::Locale, RenderError> {
+    let c = &site.config;
+    let tag = crate::i18n::resolve_tag(&c.language).unwrap_or("en");
+    let file = format!("{tag}.yaml");
+    let theme_file = theme
+        .catalogues
+        .get(&file)
+        .map(|text| (format!("themes/{}/i18n/{file}", c.theme), text.as_str()));
+    Ok(crate::i18n::Locale::new(
+        &c.language,
+        theme_file.as_ref().map(|(f, t)| (f.as_str(), *t)),
+        &c.strings,
+    )?)
 }
 
 /// Counters bumped while rendering (shared by the parallel page renders).

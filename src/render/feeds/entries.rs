@@ -10,6 +10,7 @@
 //! Appending an update therefore adds an id and leaves every earlier id as it was.
 
 use crate::content::{Detail, Post, PostKind, Update};
+use crate::i18n::Locale;
 use crate::render::time;
 use crate::render::views::{incident_status, maintenance_status};
 use crate::site::Site;
@@ -38,26 +39,44 @@ pub struct Entry<'a> {
 }
 
 /// Every entry of the site, newest first (ties broken by kind, slug and id).
-pub fn all(site: &Site) -> Vec<Entry<'_>> {
+pub fn all<'a>(site: &'a Site, loc: &Locale) -> Vec<Entry<'a>> {
     let mut out = Vec::new();
     for p in &site.posts {
         match &p.detail {
             Detail::Incident(inc) => {
                 let words = |u: &Update<_>| incident_status(u.status);
-                push_updates(site, p, &inc.updates, words, &mut out);
+                push_updates(
+                    site,
+                    p,
+                    &inc.updates,
+                    (words, "incident_status"),
+                    &mut out,
+                    loc,
+                );
             }
             Detail::Maintenance(m) if !m.updates.is_empty() => {
                 let words = |u: &Update<_>| maintenance_status(u.status);
-                push_updates(site, p, &m.updates, words, &mut out);
+                push_updates(
+                    site,
+                    p,
+                    &m.updates,
+                    (words, "maintenance_status"),
+                    &mut out,
+                    loc,
+                );
             }
             Detail::Maintenance(m) => {
-                let mut html = status_line(p, "Scheduled");
-                html.push_str(&window_line(site, m.start, m.end));
+                let label = loc.t("maintenance_status.scheduled");
+                let mut html = status_line(p, label, loc);
+                html.push_str(&window_line(site, m.start, m.end, loc));
                 html.push_str(&markdown(&p.body, &post_url(site, p)));
                 out.push(Entry {
                     post: p,
                     id: tag(site, &format!("{}/{}", p.kind.dir(), p.slug)),
-                    title: format!("{} — Scheduled maintenance", p.title),
+                    title: loc.f(
+                        "feed.entry_title",
+                        &[("title", &p.title), ("status", loc.t("kind.maintenance"))],
+                    ),
                     url: post_url(site, p),
                     // No publication time is known; the window start is at least stable.
                     at: m.start,
@@ -90,23 +109,28 @@ fn push_updates<'a, S>(
     site: &Site,
     p: &'a Post,
     updates: &[Update<S>],
-    words: impl Fn(&Update<S>) -> (&'static str, &'static str),
+    (words, group): (impl Fn(&Update<S>) -> (&'static str, &'static str), &str),
     out: &mut Vec<Entry<'a>>,
+    loc: &Locale,
 ) {
     let page = post_url(site, p);
     let keys = update_keys(updates.iter().map(|u| (u.at, words(u).0, u.written)));
     for (u, key) in updates.iter().zip(keys) {
-        let (word, label) = words(u);
-        let mut html = status_line(p, label);
+        let word = words(u).0;
+        let label = crate::render::views::label(words(u), group, loc);
+        let mut html = status_line(p, &label, loc);
         if let Detail::Maintenance(m) = &p.detail {
-            html.push_str(&window_line(site, m.start, m.end));
+            html.push_str(&window_line(site, m.start, m.end, loc));
         }
         html.push_str(&markdown(&u.text, &page));
-        html.push_str(&affects_line(site, p));
+        html.push_str(&affects_line(site, p, loc));
         out.push(Entry {
             post: p,
             id: tag(site, &format!("{}/{}/{key}", p.kind.dir(), p.slug)),
-            title: format!("{} — {label}", p.title),
+            title: loc.f(
+                "feed.entry_title",
+                &[("title", &p.title), ("status", &label)],
+            ),
             url: format!("{page}#{}", update_anchor(u.at)),
             at: u.at,
             tags: vec![p.kind.name(), word],
@@ -157,29 +181,32 @@ pub fn post_url(site: &Site, p: &Post) -> String {
 }
 
 /// "Incident: <title> — <status>", so an entry read alone says what it is about.
-fn status_line(p: &Post, label: &str) -> String {
+fn status_line(p: &Post, label: &str, loc: &Locale) -> String {
     let kind = match p.kind {
-        PostKind::Incident => "Incident",
-        PostKind::Maintenance => "Maintenance",
-        PostKind::News => "News",
+        PostKind::Incident => loc.t("kind.incident"),
+        PostKind::Maintenance => loc.t("impact.maintenance"),
+        PostKind::News => loc.t("kind.news"),
     };
-    format!(
-        "<p><strong>{kind}: {} — {}</strong></p>\n",
-        super::escape_xml(&p.title),
-        super::escape_xml(label)
-    )
+    let line = loc.f(
+        "feed.status_line",
+        &[("kind", kind), ("title", &p.title), ("status", label)],
+    );
+    format!("<p><strong>{}</strong></p>\n", super::escape_xml(&line))
 }
 
-fn window_line(site: &Site, start: DateTime<Utc>, end: DateTime<Utc>) -> String {
+fn window_line(site: &Site, start: DateTime<Utc>, end: DateTime<Utc>, loc: &Locale) -> String {
     let tz = site.config.timezone;
-    format!(
-        "<p>Window: {} – {}</p>\n",
-        time::view(start, tz).display,
-        time::view(end, tz).display
-    )
+    let line = loc.f(
+        "feed.window",
+        &[
+            ("from", &time::view(start, tz, loc).display),
+            ("to", &time::view(end, tz, loc).display),
+        ],
+    );
+    format!("<p>{}</p>\n", super::escape_xml(&line))
 }
 
-fn affects_line(site: &Site, p: &Post) -> String {
+fn affects_line(site: &Site, p: &Post, loc: &Locale) -> String {
     let names: Vec<String> = p
         .components
         .iter()
@@ -188,7 +215,12 @@ fn affects_line(site: &Site, p: &Post) -> String {
         .collect();
     let mut s = String::new();
     if !names.is_empty() {
-        let _ = writeln!(s, "<p>Affects: {}</p>", names.join(", "));
+        let names = names.join(loc.t("format.list_sep"));
+        // Names are escaped one by one above; the catalogue text around them here.
+        let text = loc.t("feed.affects");
+        let (before, after) = text.split_once("{names}").unwrap_or((text, ""));
+        let (before, after) = (super::escape_xml(before), super::escape_xml(after));
+        let _ = writeln!(s, "<p>{before}{names}{after}</p>");
     }
     s
 }

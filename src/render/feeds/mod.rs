@@ -68,14 +68,14 @@ pub struct FeedMeta<'a> {
 }
 
 /// Write every feed of the site into `files`.
-pub fn render(site: &Site, files: &mut Files) {
-    let all = entries::all(site);
+pub fn render(site: &Site, files: &mut Files, loc: &crate::i18n::Locale) {
+    let all = entries::all(site, loc);
     let c = &site.config;
     let base = c.base_url.as_str();
     let newest: Vec<&Entry> = all.iter().take(MAX_ENTRIES).collect();
     let links = links(c);
     let description = if c.description.trim().is_empty() {
-        format!("Incidents, maintenance and news of {}", c.title)
+        loc.f("feed.description", &[("title", &c.title)])
     } else {
         c.description.clone()
     };
