@@ -543,3 +543,35 @@ fn day_bars_and_day_tables_are_translated() {
     let db = read_text(&out.join("components/database/index.html"));
     assert!(db.contains(">日別</h2>") && db.contains("。新しい順。</caption>"));
 }
+
+/// A preview marks an update dated after the build (issue 17) in the page's language.
+#[test]
+fn scheduled_updates_are_marked_in_the_readers_language() {
+    let site = Site::example();
+    let cfg = site.read("content/site.yaml");
+    site.write(
+        "content/site.yaml",
+        cfg.replacen("\nlanguage: en\n", "\nlanguage: fr\n", 1),
+    );
+    // 2026-11-08T06:30:00Z: inside the backup move; its 06:52 update is still to come.
+    let out = site.tmp().join("preview");
+    run_at(
+        site.tmp(),
+        1_794_119_400,
+        [
+            OsStr::new("build"),
+            OsStr::new("--root"),
+            site.root.as_os_str(),
+            OsStr::new("--drafts"),
+            OsStr::new("--out"),
+            out.as_os_str(),
+        ],
+    )
+    .assert_ok();
+    let page = read_text(&out.join("maintenance/2026-11-08-backup-storage/index.html"));
+    assert!(
+        page.contains("<strong class=\"pill scheduled\">Programmée, pas encore publiée</strong>"),
+        "no French scheduled mark"
+    );
+    assert!(!page.contains("not yet published"));
+}
