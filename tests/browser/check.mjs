@@ -223,8 +223,10 @@ async function dayWords(page, label) {
   const row = target.locator('xpath=ancestor::ol[1]');
   await row.locator('a[tabindex="0"]').focus();
   await page.keyboard.press('Home');
+  // Right to left (ar) the script mirrors the arrows: ArrowLeft moves on to later days.
+  const next = (await row.evaluate((e) => getComputedStyle(e).direction)) === 'rtl' ? 'ArrowLeft' : 'ArrowRight';
   for (let i = 0; i < 100 && !(await target.evaluate((e) => e === document.activeElement)); i++) {
-    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press(next);
   }
   if (!(await target.evaluate((e) => e === document.activeElement))) fail(`${label}: arrow keys never reached the day ${await target.getAttribute('href')}`);
   await target.scrollIntoViewIfNeeded();
