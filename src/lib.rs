@@ -10,6 +10,7 @@ pub mod contained;
 pub mod content;
 pub mod diagnostics;
 pub mod health;
+pub mod i18n;
 pub mod import;
 pub mod notify;
 pub mod output;

@@ -1,7 +1,7 @@
 //! Day bars and day tables (issue 18): on the home page each component's row of days is
 //! one link to the component's day table, with the whole window in words; the bars are
 //! hidden from assistive technology without the script and carry words only for days that
-//! say more than "100.00% uptime" or "no data". Each component page lists its days newest
+//! say more than "100% uptime" or "no data". Each component page lists its days newest
 //! first, each row at its own address (`#YYYY-MM-DD`) with that day's incidents linked.
 //! The browser side (tab stops, arrow keys, bar widths) is in tests/browser/check.mjs.
 
@@ -130,7 +130,7 @@ fn plain_days_carry_no_words_and_other_days_do() {
         let row = home_row(&home, id);
         let bars = between(row, "<ol", "</ol>");
         assert!(
-            bars.contains("data-ok=\"100.00% uptime\" data-nd=\"no data\""),
+            bars.contains("data-ok=\"100% uptime\" data-nd=\"no data\""),
             "{bars}"
         );
         for li in bars.split("<li").skip(1) {
@@ -144,7 +144,7 @@ fn plain_days_carry_no_words_and_other_days_do() {
                 None => assert!(plain_class, "{id}: a day without words: {li}"),
                 Some(w) => {
                     assert!(
-                        w != "100.00% uptime" && w != "no data",
+                        w != "100% uptime" && w != "no data",
                         "{id}: plain words are left to the script: {li}"
                     );
                     with_words += 1;
@@ -200,7 +200,7 @@ fn component_page_lists_every_day_newest_first_at_its_own_address() {
         .find(|(d, _)| d == "2026-11-21")
         .expect("21 Nov");
     assert!(!nov21.contains("<a "), "a quiet day links nothing: {nov21}");
-    assert!(nov21.contains("<td>100.00%</td><td>none</td>"), "{nov21}");
+    assert!(nov21.contains("<td>100%</td><td>none</td>"), "{nov21}");
     let (_, nov19) = rows
         .iter()
         .find(|(d, _)| d == "2026-11-19")

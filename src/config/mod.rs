@@ -29,7 +29,10 @@ pub struct Config {
     /// Absolute, always ending in `/`.
     pub base_url: url::Url,
     pub timezone: Tz,
+    /// The BCP 47 tag as written (`de-AT`); `i18n::resolve_tag` finds its catalogue.
     pub language: String,
+    /// The operator's `strings:` overrides, flat by catalogue key.
+    pub strings: crate::i18n::catalogue::Catalogue,
     pub theme: String,
     pub contact: Vec<ContactLink>,
     pub components: Vec<Component>,
@@ -145,6 +148,17 @@ fn validate(raw: RawConfig, text: &str, rel: &Path, diags: &mut Diagnostics) -> 
             ))
         })
         .ok();
+    let language = raw.language.unwrap_or_else(|| "en".into());
+    if crate::i18n::resolve_tag(&language).is_none() {
+        diags.push(err(
+            "language",
+            format!(
+                "`{language}` is not a language Lantern ships; use one of: {}",
+                crate::i18n::available()
+            ),
+        ));
+    }
+    let strings = string_overrides(&raw.strings, text, rel, diags);
     let theme = raw.theme.unwrap_or_else(|| "default".into());
     if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
         diags.push(err(
@@ -258,7 +272,8 @@ fn validate(raw: RawConfig, text: &str, rel: &Path, diags: &mut Diagnostics) -> 
         description: raw.description.unwrap_or_default(),
         base_url: base_url?,
         timezone: timezone?,
-        language: raw.language.unwrap_or_else(|| "en".into()),
+        language,
+        strings,
         theme,
         contact: raw.contact,
         components,
@@ -297,6 +312,55 @@ fn contact_url_line(text: &str, index: usize) -> Option<usize> {
         }
     }
     Some(item)
+}
+
+/// The `strings:` section, flattened; unknown keys and odd shapes are errors that name
+/// the key's line and the nearest known key.
+fn string_overrides(
+    value: &serde_yaml::Value,
+    text: &str,
+    rel: &Path,
+    diags: &mut Diagnostics,
+) -> crate::i18n::catalogue::Catalogue {
+    let section = yaml::key_line(text, "strings");
+    // The line of a key below `strings:`, written nested or dotted.
+    let line_of = |key: &str| {
+        let last = key.rsplit('.').next().unwrap_or(key);
+        let from = section.unwrap_or(1);
+        text.lines()
+            .enumerate()
+            .skip(from)
+            .find(|(_, l)| {
+                let l = l.trim_start().trim_start_matches(['"', '\'']);
+                l.starts_with(key) || l.starts_with(last)
+            })
+            .map(|(i, _)| i + 1)
+            .or(section)
+    };
+    let strings = match crate::i18n::parse_overrides(value) {
+        Ok(s) => s,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(rel, e.to_string())
+                    .at_line(section)
+                    .field("strings"),
+            );
+            return Default::default();
+        }
+    };
+    for key in crate::i18n::unknown_keys(&strings) {
+        let hint = crate::i18n::closest_key(key)
+            .map_or_else(String::new, |k| format!("; did you mean `{k}`?"));
+        diags.push(
+            Diagnostic::error(
+                rel,
+                format!("`{key}` is not a string Lantern shows (keys are listed in themes/default/i18n/en.yaml){hint}"),
+            )
+            .at_line(line_of(key))
+            .field(format!("strings.{key}")),
+        );
+    }
+    strings
 }
 
 /// Parse an absolute http(s) URL and make sure its path ends with `/`.

@@ -19,6 +19,9 @@ pub struct RawConfig {
     pub language: Option<String>,
     #[serde(default)]
     pub theme: Option<String>,
+    /// Replacements for UI strings, by catalogue key (see `i18n`).
+    #[serde(default)]
+    pub strings: serde_yaml::Value,
     #[serde(default)]
     pub contact: Vec<ContactLink>,
     #[serde(default)]

@@ -58,14 +58,16 @@ impl Message {
         let c = &site.config;
         let p = item.post;
         let page = entries::post_url(site, p);
+        // Notifications stay in English (issue 15 translates the site, not messages).
+        let en = crate::i18n::Locale::english();
         let (impact, window, window_iso) = match &p.detail {
             Detail::Incident(i) => (Some(i.impact.as_str()), None, None),
             Detail::Maintenance(m) => (
                 None,
                 Some(format!(
                     "{} – {}",
-                    time::view(m.start, c.timezone).display,
-                    time::view(m.end, c.timezone).display
+                    time::view(m.start, c.timezone, &en).display,
+                    time::view(m.end, c.timezone, &en).display
                 )),
                 Some((crate::time::iso(m.start), crate::time::iso(m.end))),
             ),
@@ -95,7 +97,7 @@ impl Message {
             impact,
             components: known.iter().map(|k| k.name.clone()).collect(),
             component_ids: known.iter().map(|k| k.id.clone()).collect(),
-            time: time::view(item.at, c.timezone).display,
+            time: time::view(item.at, c.timezone, &en).display,
             at: crate::time::iso(item.at),
             window,
             window_iso,

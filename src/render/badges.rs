@@ -6,6 +6,7 @@
 //! JSON lets shields.io draw them in any of its styles instead.
 
 use crate::health::uptime::Percent;
+use crate::i18n::Locale;
 use crate::render::Files;
 use crate::render::feeds::escape_xml as esc;
 use crate::site::Site;
@@ -80,17 +81,22 @@ struct Endpoint<'a> {
 
 /// Write every badge. A file name two badges would share goes to the first written:
 /// component status badges, then uptime badges, then the page badge.
-pub fn render(site: &Site, files: &mut Files) {
+pub fn render(site: &Site, files: &mut Files, loc: &Locale) {
     let mut out: Vec<(String, Badge)> = Vec::new();
+    let labels: Vec<String> = site
+        .components
+        .iter()
+        .map(|s| crate::render::views::component_status(s.status, loc))
+        .collect();
     for (i, c) in site.config.components.iter().enumerate() {
         let st = site.components[i].status;
         out.push((
             c.id.clone(),
             Badge {
                 label: &c.name,
-                message: st.label(),
+                message: &labels[i],
                 colour: status_colour(st),
-                title: format!("{}: {}", c.name, st.label()),
+                title: loc.f("home.problem", &[("name", &c.name), ("status", &labels[i])]),
             },
         ));
     }
@@ -98,11 +104,12 @@ pub fn render(site: &Site, files: &mut Files) {
         .config
         .components
         .iter()
-        .map(|c| format!("{} uptime", c.name))
+        .map(|c| loc.f("badge.uptime", &[("name", &c.name)]))
         .collect();
     let uptime_text: Vec<String> = (0..site.config.components.len())
-        .map(|i| uptime(site, i).map_or("no data".into(), |p| format!("{}%", p.text())))
+        .map(|i| uptime(site, i).map_or_else(|| loc.t("badge.no_data").into(), |p| loc.percent(p)))
         .collect();
+    let overall = crate::render::views::overall_text(site, loc);
     for (i, c) in site.config.components.iter().enumerate() {
         out.push((
             format!("{}-uptime", c.id),
@@ -110,17 +117,23 @@ pub fn render(site: &Site, files: &mut Files) {
                 label: &uptime_label[i],
                 message: &uptime_text[i],
                 colour: uptime(site, i).map_or(GREY, uptime_colour),
-                title: format!("{}, last 90 days: {}", uptime_label[i], uptime_text[i]),
+                title: loc.f(
+                    "badge.uptime_title",
+                    &[("label", &uptime_label[i]), ("uptime", &uptime_text[i])],
+                ),
             },
         ));
     }
     out.push((
         "status".into(),
         Badge {
-            label: "status",
-            message: site.overall.description,
+            label: loc.t("badge.status"),
+            message: &overall,
             colour: status_colour(site.overall.worst),
-            title: format!("{}: {}", site.config.title, site.overall.description),
+            title: loc.f(
+                "home.problem",
+                &[("name", &site.config.title), ("status", &overall)],
+            ),
         },
     ));
     for (name, b) in out {

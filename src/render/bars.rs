@@ -4,6 +4,7 @@ use super::time::{self, TimeView};
 use crate::health::component::DayFigures;
 use crate::health::uptime::Minutes;
 use crate::health::{ComponentHealth, WINDOWS};
+use crate::i18n::Locale;
 use crate::site::Site;
 use serde::Serialize;
 
@@ -17,17 +18,12 @@ pub struct DayBar {
     /// The day in the site timezone, "2026-11-20": the id of its row in the day table.
     pub date: String,
     /// The label's words after the date, only when they differ from the row's plain
-    /// words for the class ([`PLAIN_OK`], [`PLAIN_ND`]): the home page carries just these
+    /// words for the class ([`HealthView::plain_ok`], [`HealthView::plain_nd`]): the home page carries just these
     /// and the script writes the plain ones, which keeps 90 days × every component small.
     pub detail: Option<String>,
     /// The first incident of the day, if any.
     pub url: Option<String>,
 }
-
-/// The words of a day with full uptime and nothing else to say.
-pub const PLAIN_OK: &str = "100.00% uptime";
-/// The words of a day without data.
-pub const PLAIN_ND: &str = "no data";
 
 /// A component's health as shown on pages.
 #[derive(Debug, Serialize)]
@@ -35,6 +31,10 @@ pub struct HealthView {
     pub has_checks: bool,
     /// "99.95%" over 90 days, or `None` without data.
     pub uptime_90d: Option<String>,
+    /// "90 days ago": the left end of the bars.
+    pub oldest: String,
+    /// "30 days ago": the left end of the bars on a phone.
+    pub oldest_narrow: String,
     pub windows: Vec<WindowView>,
     pub last_check: Option<LastCheck>,
     pub message: Option<String>,
@@ -47,15 +47,18 @@ pub struct HealthView {
     /// The row in words for screen readers and the link to the day table:
     /// "Last 90 days: 3 days with downtime, 99.62% uptime".
     pub summary: String,
-    /// The plain words of the `ok` and `nd` classes, for the script.
-    pub plain_ok: &'static str,
-    pub plain_nd: &'static str,
+    /// The plain words of the `ok` and `nd` classes in the reader's language, for the
+    /// script: "100% uptime", "no data".
+    pub plain_ok: String,
+    pub plain_nd: String,
 }
 
 /// One rolling window.
 #[derive(Debug, Serialize)]
 pub struct WindowView {
     pub name: &'static str,
+    /// "7 days", in the reader's language.
+    pub label: String,
     pub uptime: Option<String>,
 }
 
@@ -63,12 +66,14 @@ pub struct WindowView {
 #[derive(Debug, Serialize)]
 pub struct LastCheck {
     pub ago: String,
+    /// "Last check: 3 min ago".
+    pub text: String,
     pub at: TimeView,
     pub stale: bool,
 }
 
 /// The health view of component `i` (config order).
-pub fn health_view(site: &Site, i: usize) -> HealthView {
+pub fn health_view(site: &Site, i: usize, loc: &Locale) -> HealthView {
     let h = &site.health.components[i];
     let c = &site.config.components[i];
     let windows: Vec<WindowView> = WINDOWS
@@ -76,23 +81,30 @@ pub fn health_view(site: &Site, i: usize) -> HealthView {
         .zip(&h.figures.windows)
         .map(|((name, _), m)| WindowView {
             name,
-            uptime: m.uptime().map(|p| format!("{}%", p.text())),
+            label: loc.t(&format!("windows.{name}")).to_string(),
+            uptime: m.uptime().map(|p| loc.percent(p)),
         })
         .collect();
     let last_check = h.last_result_at.map(|t| LastCheck {
-        ago: ago(site.now - t),
-        at: time::view(t, site.config.timezone),
+        ago: time::ago(site.now - t, loc),
+        text: loc.f(
+            "health.last_check",
+            &[("ago", &time::ago(site.now - t, loc))],
+        ),
+        at: time::view(t, site.config.timezone, loc),
         stale: (site.now - t).num_seconds() > site.config.health.stale_after.as_secs() as i64,
     });
-    let bars = bars(site, i, h);
+    let bars = bars(site, i, h, loc);
     HealthView {
         from: bars.first().map_or_else(String::new, |b| b.date.clone()),
         narrow: bars.len().min(NARROW_DAYS),
-        summary: super::days::summary(&h.figures.days),
-        plain_ok: PLAIN_OK,
-        plain_nd: PLAIN_ND,
+        summary: super::days::summary(&h.figures.days, loc),
+        plain_ok: plain_ok(loc),
+        plain_nd: plain_nd(loc),
         has_checks: !c.checks.is_empty(),
         uptime_90d: windows[3].uptime.clone(),
+        oldest: loc.n("health.oldest", bars.len() as u64, &[]),
+        oldest_narrow: loc.n("health.oldest", bars.len().min(NARROW_DAYS) as u64, &[]),
         windows,
         last_check,
         message: h.last_message.clone(),
@@ -104,7 +116,23 @@ pub fn health_view(site: &Site, i: usize) -> HealthView {
 /// Days a phone shows: at 360 px, 30 bars of at least 8 px fit beside each other.
 pub const NARROW_DAYS: usize = 30;
 
-fn bars(site: &Site, i: usize, h: &ComponentHealth) -> Vec<DayBar> {
+/// The words of a day with full uptime and nothing else to say.
+pub fn plain_ok(loc: &Locale) -> String {
+    loc.f(
+        "bars.uptime",
+        &[(
+            "uptime",
+            &loc.percent(crate::health::uptime::Percent(10_000)),
+        )],
+    )
+}
+
+/// The words of a day without data.
+pub fn plain_nd(loc: &Locale) -> String {
+    loc.t("bars.no_data").to_string()
+}
+
+fn bars(site: &Site, i: usize, h: &ComponentHealth, loc: &Locale) -> Vec<DayBar> {
     let grid = &site.health.grid;
     let root = site.config.base_path();
     grid.days
@@ -114,24 +142,29 @@ fn bars(site: &Site, i: usize, h: &ComponentHealth) -> Vec<DayBar> {
         .map(|((day, f), incidents)| {
             let class = class(f);
             let mut words = match f.uptime {
-                Some(p) => format!("{}% uptime", p.text()),
-                None => PLAIN_ND.to_string(),
+                Some(p) => loc.f("bars.uptime", &[("uptime", &loc.percent(p))]),
+                None => plain_nd(loc),
             };
-            for part in minute_words(&f.minutes) {
-                words.push_str(", ");
+            let sep = loc.t("format.list_sep");
+            for part in minute_words(&f.minutes, loc) {
+                words.push_str(sep);
                 words.push_str(&part);
             }
             for &pi in incidents.iter().take(2) {
-                words.push_str(&format!(", incident: {}", site.posts[pi].title));
+                words.push_str(sep);
+                words.push_str(&loc.f("bars.incident", &[("title", &site.posts[pi].title)]));
             }
             let url = incidents
                 .first()
                 .map(|&pi| format!("{root}{}", site.posts[pi].path()));
             DayBar {
                 class,
-                label: format!("{}: {words}", time::date(day.date)),
+                label: loc.f(
+                    "bars.day",
+                    &[("date", &time::day(day.date, loc)), ("words", &words)],
+                ),
                 date: super::days::iso_date(day.date),
-                detail: (words != plain(class)).then_some(words),
+                detail: (words != plain(class, loc)).then_some(words),
                 url,
             }
         })
@@ -151,50 +184,31 @@ pub fn class(f: &DayFigures) -> &'static str {
 }
 
 /// The words the script writes for a day of `class` that carries none of its own.
-fn plain(class: &str) -> &'static str {
+fn plain(class: &str, loc: &Locale) -> String {
     match class {
-        "ok" => PLAIN_OK,
-        "nd" => PLAIN_ND,
+        "ok" => plain_ok(loc),
+        "nd" => plain_nd(loc),
         // Every other class always says more than a plain word: carry its words.
-        _ => "",
+        _ => String::new(),
     }
 }
 
 /// The minutes of a day that were not plainly up, by kind: ["36 min down", "60 min maintenance"].
-pub fn minute_words(m: &Minutes) -> Vec<String> {
+pub fn minute_words(m: &Minutes, loc: &Locale) -> Vec<String> {
     [
-        (m.down, "down"),
-        (m.partial, "partial outage"),
-        (m.degraded, "degraded"),
-        (m.maintenance, "maintenance"),
+        (m.down, "bars.down"),
+        (m.partial, "bars.partial"),
+        (m.degraded, "bars.degraded"),
+        (m.maintenance, "bars.maintenance"),
     ]
     .into_iter()
     .filter(|(n, _)| *n > 0)
-    .map(|(n, what)| format!("{} {what}", minutes(n)))
+    .map(|(n, key)| loc.f(key, &[("duration", &time::minutes(u64::from(n), loc))]))
     .collect()
 }
 
-/// "36 min", "6 h 28 min".
-pub fn minutes(n: u32) -> String {
-    if n < 120 {
-        format!("{n} min")
-    } else {
-        format!("{} h {} min", n / 60, n % 60)
-    }
-}
-
-/// "3 min ago", "2 h ago", "4 days ago".
-pub fn ago(d: chrono::TimeDelta) -> String {
-    let m = d.num_minutes().max(0);
-    match m {
-        0 => "just now".to_string(),
-        1..=119 => format!("{m} min ago"),
-        120..=2879 => format!("{} h ago", m / 60),
-        _ => format!("{} days ago", m / 1440),
-    }
-}
-
-/// The latency chart of a component page: two polylines in a fixed viewBox.
+/// The latency chart of a component page: two polylines in a fixed viewBox, with
+/// axis labels in the reader's language.
 #[derive(Debug, Serialize)]
 pub struct LatencyChart {
     pub width: usize,
@@ -204,10 +218,18 @@ pub struct LatencyChart {
     pub max: u32,
     pub last_p50: u32,
     pub last_p95: u32,
+    /// The text alternative: the figures in words.
+    pub title: String,
+    /// "scale 0–26 ms".
+    pub scale: String,
+    /// Side scale, top to bottom: max, half, 0 ("26 ms", "13 ms", "0 ms").
+    pub y_labels: [String; 3],
+    /// First, middle and last day along the bottom.
+    pub x_labels: [String; 3],
 }
 
 /// `None` when no day has latency figures.
-pub fn latency_chart(site: &Site, i: usize) -> Option<LatencyChart> {
+pub fn latency_chart(site: &Site, i: usize, loc: &Locale) -> Option<LatencyChart> {
     let days = &site.health.components[i].figures.days;
     let max = days.iter().filter_map(|d| d.latency_p95).max()?.max(1);
     let last = days.iter().rev().find(|d| d.latency_p50.is_some())?;
@@ -220,14 +242,33 @@ pub fn latency_chart(site: &Site, i: usize) -> Option<LatencyChart> {
             .collect::<Vec<_>>()
             .join(" ")
     };
+    let ms = |n: u32| loc.n("latency.ms", u64::from(n), &[]);
+    let (last_p50, last_p95) = (last.latency_p50.unwrap_or(0), last.latency_p95.unwrap_or(0));
+    let grid = &site.health.grid.days;
+    let day = |k: usize| {
+        grid.get(k)
+            .map_or_else(String::new, |d| time::date(d.date, loc))
+    };
+    let n = grid.len();
     Some(LatencyChart {
         width,
         height,
         p50: points(|d| d.latency_p50),
         p95: points(|d| d.latency_p95),
         max,
-        last_p50: last.latency_p50.unwrap_or(0),
-        last_p95: last.latency_p95.unwrap_or(0),
+        last_p50,
+        last_p95,
+        title: loc.f(
+            "latency.title",
+            &[
+                ("p50", &ms(last_p50)),
+                ("p95", &ms(last_p95)),
+                ("max", &ms(max)),
+            ],
+        ),
+        scale: loc.f("latency.scale", &[("max", &ms(max))]),
+        y_labels: [ms(max), ms(max / 2), ms(0)],
+        x_labels: [day(0), day(n / 2), day(n.saturating_sub(1))],
     })
 }
 
@@ -269,17 +310,23 @@ mod tests {
 
     #[test]
     fn only_ok_and_nd_have_plain_words() {
-        assert_eq!(plain("ok"), PLAIN_OK);
-        assert_eq!(plain("nd"), PLAIN_ND);
+        let en = Locale::english();
+        assert_eq!(plain("ok", &en), "100% uptime");
+        assert_eq!(plain("nd", &en), "no data");
         for c in ["d1", "d2", "d3", "mt"] {
-            assert_eq!(plain(c), "", "{c} always says more");
+            assert_eq!(plain(c, &en), "", "{c} always says more");
         }
-        // The plain words are what a full or empty day's words would be.
-        assert_eq!(format!("{}% uptime", Percent(10_000).text()), PLAIN_OK);
+        // The plain words are what a full day's words would be.
+        let full = en.f("bars.uptime", &[("uptime", &en.percent(Percent(10_000)))]);
+        assert_eq!(plain_ok(&en), full);
+        let de = Locale::new("de", None, &Default::default()).unwrap();
+        assert_eq!(plain_ok(&de), "100\u{a0}%");
+        assert_eq!(plain_nd(&de), "keine Daten");
     }
 
     #[test]
     fn minute_words_in_a_fixed_order_without_zeros() {
+        let en = Locale::english();
         let m = Minutes {
             down: 388,
             partial: 0,
@@ -288,14 +335,14 @@ mod tests {
             observed: 1440,
         };
         assert_eq!(
-            minute_words(&m),
+            minute_words(&m, &en),
             ["6 h 28 min down", "5 min degraded", "2 h 0 min maintenance"]
         );
-        assert!(minute_words(&Minutes::default()).is_empty());
+        assert!(minute_words(&Minutes::default(), &en).is_empty());
         let p = Minutes {
             partial: 119,
             ..Minutes::default()
         };
-        assert_eq!(minute_words(&p), ["119 min partial outage"]);
+        assert_eq!(minute_words(&p, &en), ["119 min partial outage"]);
     }
 }

@@ -1,10 +1,11 @@
 //! The day table of a component page (a row per day, newest first, `id="YYYY-MM-DD"` so a
 //! day has an address) and the one-line summary of a row of day bars.
 
-use super::bars::{class, minute_words, minutes};
+use super::bars::{class, minute_words};
 use super::time;
 use crate::health::component::DayFigures;
 use crate::health::uptime::Minutes;
+use crate::i18n::Locale;
 use crate::site::Site;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -23,10 +24,6 @@ pub struct DayRow {
     /// The minutes not plainly up, in words: "6 h 28 min down, 60 min maintenance";
     /// empty on a quiet day.
     pub affected: String,
-    /// Minutes by kind, as words: "36 min", "0 min".
-    pub down: String,
-    pub partial: String,
-    pub maintenance: String,
     /// Incidents of this component that were open during the day.
     pub incidents: Vec<IncidentLink>,
 }
@@ -63,7 +60,7 @@ pub fn incidents_per_day(site: &Site, i: usize) -> Vec<Vec<usize>> {
 }
 
 /// Component `i`'s days, newest first: a reader looks for a recent day first.
-pub fn day_table(site: &Site, i: usize) -> Vec<DayRow> {
+pub fn day_table(site: &Site, i: usize, loc: &Locale) -> Vec<DayRow> {
     let grid = &site.health.grid;
     let root = site.config.base_path();
     let figures = &site.health.components[i].figures.days;
@@ -74,13 +71,10 @@ pub fn day_table(site: &Site, i: usize) -> Vec<DayRow> {
         .zip(incidents_per_day(site, i))
         .map(|((day, f), incidents)| DayRow {
             date: iso_date(day.date),
-            label: time::date(day.date),
+            label: time::date(day.date, loc),
             class: class(f),
-            uptime: f.uptime.map(|p| format!("{}%", p.text())),
-            affected: minute_words(&f.minutes).join(", "),
-            down: minutes(f.minutes.down),
-            partial: minutes(f.minutes.partial),
-            maintenance: minutes(f.minutes.maintenance),
+            uptime: f.uptime.map(|p| loc.percent(p)),
+            affected: minute_words(&f.minutes, loc).join(loc.t("format.list_sep")),
             incidents: incidents
                 .iter()
                 .map(|&pi| IncidentLink {
@@ -102,7 +96,7 @@ pub fn iso_date(d: NaiveDate) -> String {
 
 /// "Last 90 days: 3 days with downtime, 99.62% uptime": the whole window in one line,
 /// over the same days the bars and the day table show.
-pub fn summary(days: &[DayFigures]) -> String {
+pub fn summary(days: &[DayFigures], loc: &Locale) -> String {
     let mut total = Minutes::default();
     for d in days {
         total.add(&d.minutes);
@@ -110,22 +104,25 @@ pub fn summary(days: &[DayFigures]) -> String {
     let down_days = days
         .iter()
         .filter(|d| d.minutes.down + d.minutes.partial > 0)
-        .count();
-    let n = days.len();
+        .count() as u64;
+    let n = days.len() as u64;
     let window = if n == 1 {
-        "Today".to_string()
+        loc.t("days.today").to_string()
     } else {
-        format!("Last {n} days")
+        loc.n("days.window", n, &[])
     };
     match total.uptime() {
-        None => format!("{window}: no uptime data"),
+        None => loc.f("days.no_uptime", &[("window", &window)]),
         Some(p) => {
             let down = match down_days {
-                0 => "no downtime".to_string(),
-                1 => "1 day with downtime".to_string(),
-                k => format!("{k} days with downtime"),
+                0 => loc.t("days.no_downtime").to_string(),
+                k => loc.n("days.down_days", k, &[]),
             };
-            format!("{window}: {down}, {}% uptime", p.text())
+            let uptime = loc.f("health.uptime_value", &[("uptime", &loc.percent(p))]);
+            loc.f(
+                "days.summary",
+                &[("window", &window), ("down", &down), ("uptime", &uptime)],
+            )
         }
     }
 }
@@ -161,6 +158,7 @@ mod tests {
 
     #[test]
     fn summary_counts_days_with_downtime_and_the_whole_window() {
+        let en = Locale::english();
         let mut days = vec![day(1440, 0, 0, 0); 88];
         days.push(day(1440, 36, 0, 0));
         days.push(day(1440, 0, 10, 0));
@@ -176,28 +174,52 @@ mod tests {
         .unwrap();
         assert_eq!(want, Percent(9996));
         assert_eq!(
-            summary(&days),
+            summary(&days, &en),
             "Last 90 days: 2 days with downtime, 99.96% uptime"
         );
     }
 
     #[test]
     fn summary_words_for_one_none_and_no_data() {
+        let en = Locale::english();
         let mut days = vec![day(1440, 0, 0, 0); 29];
-        assert_eq!(summary(&days), "Last 29 days: no downtime, 100.00% uptime");
+        assert_eq!(
+            summary(&days, &en),
+            "Last 29 days: no downtime, 100% uptime"
+        );
         days.push(day(1440, 1440, 0, 0));
         assert_eq!(
-            summary(&days),
+            summary(&days, &en),
             "Last 30 days: 1 day with downtime, 96.66% uptime"
         );
         // Degraded and maintenance minutes are not downtime.
         let quiet = vec![day(1440, 0, 0, 60), day(0, 0, 0, 0)];
-        assert_eq!(summary(&quiet), "Last 2 days: no downtime, 100.00% uptime");
         assert_eq!(
-            summary(&[day(0, 0, 0, 0)]),
+            summary(&quiet, &en),
+            "Last 2 days: no downtime, 100% uptime"
+        );
+        assert_eq!(
+            summary(&[day(0, 0, 0, 0)], &en),
             "Today: no uptime data",
             "no data is not 100%"
         );
-        assert_eq!(summary(&[]), "Last 0 days: no uptime data");
+        assert_eq!(summary(&[], &en), "Last 0 days: no uptime data");
+    }
+
+    #[test]
+    fn summary_speaks_the_readers_language_with_its_plurals() {
+        let pl = Locale::new("pl", None, &Default::default()).unwrap();
+        let mut days = vec![day(1440, 0, 0, 0); 27];
+        days.extend([day(1440, 36, 0, 0), day(1440, 36, 0, 0), day(1440, 0, 0, 0)]);
+        let s = summary(&days, &pl);
+        assert!(
+            s.starts_with("Ostatnie 30 dni: 2 dni z przestojem, "),
+            "{s}"
+        );
+        let ar = Locale::new("ar", None, &Default::default()).unwrap();
+        assert_eq!(
+            summary(&[day(0, 0, 0, 0)], &ar),
+            "اليوم: لا بيانات عن التوفر"
+        );
     }
 }

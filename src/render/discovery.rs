@@ -10,13 +10,17 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// Write the three files. Call after every HTML page is in `files`: the sitemap lists them.
-pub fn render(site: &Site, files: &mut Files) {
+pub fn render(site: &Site, files: &mut Files, loc: &crate::i18n::Locale) {
     let sitemap = sitemap(site, files);
     files.insert("sitemap.xml".into(), sitemap.into_bytes());
     files.insert("robots.txt".into(), robots(site).into_bytes());
     files.insert(
         "favicon.svg".into(),
-        favicon(site.overall.worst).into_bytes(),
+        favicon(
+            site.overall.worst,
+            &crate::render::views::component_status(site.overall.worst, loc),
+        )
+        .into_bytes(),
     );
 }
 
@@ -76,7 +80,9 @@ fn robots(site: &Site) -> String {
 /// strip shows trouble to readers who cannot tell the colours apart:
 /// circle with a check = operational, square = maintenance, triangle = degraded or
 /// unknown, diamond = outage.
-fn favicon(worst: ComponentStatus) -> String {
+///
+/// `title` names the worst status in the reader's language.
+fn favicon(worst: ComponentStatus, title: &str) -> String {
     use ComponentStatus::*;
     const CIRCLE: &str = "<circle cx=\"16\" cy=\"16\" r=\"15\"/>";
     const SQUARE: &str = "<rect x=\"2\" y=\"2\" width=\"28\" height=\"28\" rx=\"4\"/>";
@@ -86,16 +92,17 @@ fn favicon(worst: ComponentStatus) -> String {
     const BAR: &str = "<rect x=\"8\" y=\"14\" width=\"16\" height=\"4\" rx=\"1\" fill=\"INK\"/>";
     const BANG: &str = "<rect x=\"14\" y=\"11\" width=\"4\" height=\"9\" rx=\"1\" fill=\"INK\"/><circle cx=\"16\" cy=\"24.5\" r=\"2\" fill=\"INK\"/>";
     const CROSS: &str = "<path d=\"M11 11l10 10M21 11L11 21\" stroke=\"INK\" stroke-width=\"3.5\" stroke-linecap=\"round\"/>";
-    // (words, fill, shape, mark, ink): ink is the mark's colour, chosen for contrast.
-    let (title, fill, shape, mark, ink) = match worst {
-        Operational => ("All systems operational", "#2e7d32", CIRCLE, CHECK, "#fff"),
-        UnderMaintenance => ("Under maintenance", "#1d4ed8", SQUARE, BAR, "#fff"),
-        DegradedPerformance => ("Degraded performance", "#dfb317", TRIANGLE, BANG, "#1a1a1a"),
-        Unknown => ("Status unknown", "#595959", TRIANGLE, BANG, "#fff"),
-        PartialOutage => ("Partial outage", "#c2410c", DIAMOND, CROSS, "#fff"),
-        MajorOutage => ("Major outage", "#b91c1c", DIAMOND, CROSS, "#fff"),
+    // (fill, shape, mark, ink): ink is the mark's colour, chosen for contrast.
+    let (fill, shape, mark, ink) = match worst {
+        Operational => ("#2e7d32", CIRCLE, CHECK, "#fff"),
+        UnderMaintenance => ("#1d4ed8", SQUARE, BAR, "#fff"),
+        DegradedPerformance => ("#dfb317", TRIANGLE, BANG, "#1a1a1a"),
+        Unknown => ("#595959", TRIANGLE, BANG, "#fff"),
+        PartialOutage => ("#c2410c", DIAMOND, CROSS, "#fff"),
+        MajorOutage => ("#b91c1c", DIAMOND, CROSS, "#fff"),
     };
     let mark = mark.replace("INK", ink);
+    let title = esc(title);
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"32\" height=\"32\" viewBox=\"0 0 32 32\" role=\"img\" aria-label=\"{title}\">\
 <title>{title}</title><g fill=\"{fill}\">{shape}</g>{mark}</svg>\n"
@@ -108,9 +115,11 @@ mod tests {
 
     #[test]
     fn favicon_shape_follows_status() {
-        assert!(favicon(ComponentStatus::Operational).contains("<circle cx=\"16\" cy=\"16\""));
-        assert!(favicon(ComponentStatus::UnderMaintenance).contains("<rect x=\"2\""));
-        assert!(favicon(ComponentStatus::Unknown).contains("M16 2L31 29H1z"));
-        assert!(favicon(ComponentStatus::MajorOutage).contains("M16 1L31 16"));
+        let ok = favicon(ComponentStatus::Operational, "Alles <gut>");
+        assert!(ok.contains("<circle cx=\"16\" cy=\"16\""));
+        assert!(ok.contains("<title>Alles &lt;gut&gt;</title>"), "{ok}");
+        assert!(favicon(ComponentStatus::UnderMaintenance, "m").contains("<rect x=\"2\""));
+        assert!(favicon(ComponentStatus::Unknown, "u").contains("M16 2L31 29H1z"));
+        assert!(favicon(ComponentStatus::MajorOutage, "x").contains("M16 1L31 16"));
     }
 }

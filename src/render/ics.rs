@@ -12,18 +12,18 @@ use chrono::{DateTime, Utc};
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 /// Write the site calendar and one calendar per maintenance post.
-pub fn render(site: &Site, files: &mut Files) {
+pub fn render(site: &Site, files: &mut Files, loc: &crate::i18n::Locale) {
     let all: Vec<(&Post, &Maintenance)> = site
         .posts
         .iter()
         .filter_map(|p| p.maintenance().map(|m| (p, m)))
         .collect();
-    let name = format!("{} maintenance", site.config.title);
-    files.insert("maintenance.ics".into(), calendar(site, &name, &all));
+    let name = loc.f("calendar.name", &[("title", &site.config.title)]);
+    files.insert("maintenance.ics".into(), calendar(site, &name, &all, loc));
     for &(p, m) in &all {
         files.insert(
             format!("{}event.ics", p.path()),
-            calendar(site, &p.title, &[(p, m)]),
+            calendar(site, &p.title, &[(p, m)], loc),
         );
     }
 }
@@ -35,17 +35,23 @@ pub fn render(site: &Site, files: &mut Files) {
 /// VTIMEZONE for UTC is always included: it is a valid component, harmless next to
 /// events (they use UTC `Z` times and do not reference it), and keeps the calendar
 /// subscribable before the first maintenance is announced.
-fn calendar(site: &Site, name: &str, events: &[(&Post, &Maintenance)]) -> Vec<u8> {
+fn calendar(
+    site: &Site,
+    name: &str,
+    events: &[(&Post, &Maintenance)],
+    loc: &crate::i18n::Locale,
+) -> Vec<u8> {
     let mut lines: Vec<String> = vec![
         "BEGIN:VCALENDAR".into(),
         "VERSION:2.0".into(),
         "PRODID:-//Lantern//Lantern status page//EN".into(),
         "CALSCALE:GREGORIAN".into(),
         "METHOD:PUBLISH".into(),
-        format!("X-WR-CALNAME:{}", text(name)),
+        format!("X-WR-CALNAME;LANGUAGE={}:{}", loc.tag, text(name)),
         format!(
-            "X-WR-CALDESC:{}",
-            text(&format!("Scheduled maintenance of {}", site.config.title))
+            "X-WR-CALDESC;LANGUAGE={}:{}",
+            loc.tag,
+            text(&loc.f("calendar.description", &[("title", &site.config.title)]))
         ),
         // Subscribers' apps poll this often (RFC 7986 and the de-facto Apple/Google name).
         "REFRESH-INTERVAL;VALUE=DURATION:PT1H".into(),
@@ -63,7 +69,7 @@ fn calendar(site: &Site, name: &str, events: &[(&Post, &Maintenance)]) -> Vec<u8
     let mut sorted = events.to_vec();
     sorted.sort_by(|a, b| a.1.start.cmp(&b.1.start).then(a.0.slug.cmp(&b.0.slug)));
     for (p, m) in sorted {
-        event(site, p, m, &mut lines);
+        event(site, p, m, &mut lines, loc);
     }
     lines.push("END:VCALENDAR".into());
     let mut out = String::new();
@@ -73,14 +79,21 @@ fn calendar(site: &Site, name: &str, events: &[(&Post, &Maintenance)]) -> Vec<u8
     out.into_bytes()
 }
 
-fn event(site: &Site, p: &Post, m: &Maintenance, lines: &mut Vec<String>) {
+fn event(
+    site: &Site,
+    p: &Post,
+    m: &Maintenance,
+    lines: &mut Vec<String>,
+    loc: &crate::i18n::Locale,
+) {
     let url = post_url(site, p);
     let latest = m.updates.first();
     let stamp = latest.map_or(m.start, |u| u.at);
     let about = latest.map_or(p.body.as_str(), |u| u.text.as_str());
     // Only what the post says, nothing derived from the build time: the event changes
     // exactly when its post does.
-    let description = format!("{}\n\nDetails: {url}", plain_text(about));
+    let details = loc.f("calendar.details", &[("url", &url)]);
+    let description = format!("{}\n\n{details}", plain_text(about));
     lines.extend([
         "BEGIN:VEVENT".into(),
         format!("UID:{}", text(&uid(site, p))),
@@ -90,7 +103,8 @@ fn event(site: &Site, p: &Post, m: &Maintenance, lines: &mut Vec<String>) {
         // Grows with every update, so clients replace their copy of the event.
         format!("SEQUENCE:{}", m.updates.len()),
         format!("SUMMARY:{}", text(&p.title)),
-        format!("DESCRIPTION:{}", text(&description)),
+        // The tag is a validated BCP 47 tag: letters, digits and `-` only.
+        format!("DESCRIPTION;LANGUAGE={}:{}", loc.tag, text(&description)),
         format!("URL:{}", uri(&url)),
         "CATEGORIES:Maintenance".into(),
         "STATUS:CONFIRMED".into(),

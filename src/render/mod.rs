@@ -33,6 +33,9 @@ pub enum RenderError {
     /// Theme static files that would replace generated output: (theme file, generated).
     #[error("{}", shadow_message(.0))]
     Shadowed(Vec<(String, String)>),
+    /// A string catalogue (shipped, theme or `strings:`) that does not parse.
+    #[error("strings: {0}")]
+    Strings(#[from] crate::i18n::I18nError),
 }
 
 fn shadow_message(pairs: &[(String, String)]) -> String {
@@ -81,6 +84,7 @@ fn template_error(name: &str, e: &tera::Error) -> RenderError {
 /// Render the whole site.
 pub fn render(site: &Site, theme: &Theme) -> Result<(Files, WorkCount), RenderError> {
     let tera = templates(theme)?;
+    let loc = locale(site, theme)?;
     let work = Work::default();
     // Pages on one side, feeds, calendars, API and badges on the other: both cores stay
     // busy to the end. Keys never collide (pages are `.html`); the others are added
@@ -88,15 +92,16 @@ pub fn render(site: &Site, theme: &Theme) -> Result<(Files, WorkCount), RenderEr
     let (pages, others) = rayon::join(
         || {
             let mut files = Files::new();
-            pages::render_all(site, &tera, &mut files, &work).map(|()| files)
+            pages::render_all(site, &tera, &mut files, &work, &loc).map(|()| files)
         },
         || {
             let mut files = Files::new();
+            // Machine outputs: never translated.
             api::uptime::render(site, &mut files);
             api::statuspage::render(site, &mut files);
-            feeds::render(site, &mut files);
-            ics::render(site, &mut files);
-            badges::render(site, &mut files);
+            feeds::render(site, &mut files, &loc);
+            ics::render(site, &mut files, &loc);
+            badges::render(site, &mut files, &loc);
             files
         },
     );
@@ -104,7 +109,7 @@ pub fn render(site: &Site, theme: &Theme) -> Result<(Files, WorkCount), RenderEr
     files.extend(others);
     // After every page (the sitemap lists them) and before the theme's statics, so a
     // theme's own favicon.svg or robots.txt wins.
-    discovery::render(site, &mut files);
+    discovery::render(site, &mut files, &loc);
     let dir = format!("themes/{}/static", site.config.theme);
     let shadowed = shadow::shadowed(&files, theme.statics.keys());
     if !shadowed.is_empty() {
@@ -127,6 +132,23 @@ pub fn render(site: &Site, theme: &Theme) -> Result<(Files, WorkCount), RenderEr
         post_views: work.post_views.into_inner(),
     };
     Ok((files, count))
+}
+
+/// The reader's language: shipped catalogue, the theme's `i18n/<tag>.yaml`, then the
+/// site's `strings:`.
+pub fn locale(site: &Site, theme: &Theme) -> Result<crate::i18n::Locale, RenderError> {
+    let c = &site.config;
+    let tag = crate::i18n::resolve_tag(&c.language).unwrap_or("en");
+    let file = format!("{tag}.yaml");
+    let theme_file = theme
+        .catalogues
+        .get(&file)
+        .map(|text| (format!("themes/{}/i18n/{file}", c.theme), text.as_str()));
+    Ok(crate::i18n::Locale::new(
+        &c.language,
+        theme_file.as_ref().map(|(f, t)| (f.as_str(), *t)),
+        &c.strings,
+    )?)
 }
 
 /// Counters bumped while rendering (shared by the parallel page renders).

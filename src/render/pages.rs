@@ -3,6 +3,7 @@
 use super::settled::{self, Stamp};
 use super::views::{self, PostView, SiteView};
 use super::{Files, RenderError, Work, template_error, time};
+use crate::i18n::Locale;
 use crate::site::Site;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -51,24 +52,26 @@ pub fn render_all(
     tera: &Tera,
     files: &mut Files,
     work: &Work,
+    loc: &Locale,
 ) -> Result<(), RenderError> {
-    let sv = views::site_view(site);
-    home(site, &sv, tera, files, work)?;
+    let sv = views::site_view(site, loc);
+    home(site, &sv, tera, files, work, loc)?;
     // Post pages are independent: render them in parallel, then insert in order
     // (a BTreeMap), so the output does not depend on the number of threads.
     let pages: Vec<(String, Vec<u8>)> = site
         .posts
         .par_iter()
         .map(|p| {
-            let view = post_view(site, p, true, work);
+            let view = post_view(site, p, true, work, loc);
             let stamp = settled::stamp([p], site.now);
             let meta = meta(
                 site,
                 &p.path(),
                 &p.title,
-                &status_sentence(site, &view),
+                &status_sentence(site, &view, loc),
                 "",
                 stamp,
+                loc,
             );
             let mut ctx = base(&sv, &meta);
             ctx.insert("post", &view);
@@ -79,16 +82,16 @@ pub fn render_all(
     files.extend(pages);
     let history = Section {
         name: "history",
-        title: "Incident history",
+        title: loc.t("list.history"),
         posts: &site.history,
     };
-    archive(site, work, &sv, tera, files, &history)?;
+    archive(site, work, &sv, tera, files, &history, loc)?;
     let news = Section {
         name: "news",
-        title: "News",
+        title: loc.t("list.news"),
         posts: &site.news,
     };
-    archive(site, work, &sv, tera, files, &news)?;
+    archive(site, work, &sv, tera, files, &news, loc)?;
     for (i, (c, state)) in site
         .config
         .components
@@ -97,19 +100,25 @@ pub fn render_all(
         .enumerate()
     {
         let path = format!("components/{}/", c.id);
-        let cv = views::component(site, i);
-        let desc = format!("{}: {}", c.name, state.status.label());
-        let meta = meta(site, &path, &c.name, &desc, "", Stamp::Live);
+        let cv = views::component(site, i, loc);
+        let desc = loc.f(
+            "home.problem",
+            &[
+                ("name", &c.name),
+                ("status", &views::component_status(state.status, loc)),
+            ],
+        );
+        let meta = meta(site, &path, &c.name, &desc, "", Stamp::Live, loc);
         let touching = &site.by_component[&c.id];
         let posts: Vec<PostView> = site
             .select(touching)
             .take(PAGE_SIZE)
-            .map(|p| post_view(site, p, false, work))
+            .map(|p| post_view(site, p, false, work, loc))
             .collect();
         let mut ctx = base(&sv, &meta);
         ctx.insert("component", &cv);
-        ctx.insert("latency", &super::bars::latency_chart(site, i));
-        ctx.insert("days", &super::days::day_table(site, i));
+        ctx.insert("latency", &super::bars::latency_chart(site, i, loc));
+        ctx.insert("days", &super::days::day_table(site, i, loc));
         ctx.insert("posts", &posts);
         ctx.insert("more", &(touching.len() > PAGE_SIZE));
         put(
@@ -124,10 +133,11 @@ pub fn render_all(
     let meta = meta(
         site,
         "404.html",
-        "Page not found",
+        loc.t("not_found.title"),
         &site.config.description,
         "",
         Stamp::Settled(None),
+        loc,
     );
     put(
         work,
@@ -146,6 +156,7 @@ fn home(
     tera: &Tera,
     files: &mut Files,
     work: &Work,
+    loc: &Locale,
 ) -> Result<(), RenderError> {
     // Past means over: not open, not running, not still to come.
     let current = |i: &usize| {
@@ -165,41 +176,48 @@ fn home(
         site,
         "",
         &site.config.title,
-        &home_description(site),
+        &home_description(site, loc),
         "status",
         Stamp::Live,
+        loc,
     );
     let mut ctx = base(sv, &meta);
-    ctx.insert("groups", &views::groups(site));
+    ctx.insert("groups", &views::groups(site, loc));
     // Every open incident is shown: during an outage nothing may be cut off.
     ctx.insert(
         "open_incidents",
-        &summaries(site, work, &site.open_incidents, usize::MAX),
+        &summaries(site, work, &site.open_incidents, usize::MAX, loc),
     );
     ctx.insert(
         "active_maintenance",
-        &summaries(site, work, &site.active_maintenance, usize::MAX),
+        &summaries(site, work, &site.active_maintenance, usize::MAX, loc),
     );
     ctx.insert(
         "upcoming_maintenance",
-        &summaries(site, work, &site.upcoming_maintenance, HOME_LIST),
+        &summaries(site, work, &site.upcoming_maintenance, HOME_LIST, loc),
     );
-    ctx.insert("news", &summaries(site, work, &site.news, HOME_LIST));
-    ctx.insert("recent", &summaries(site, work, &recent, HOME_LIST));
+    ctx.insert("news", &summaries(site, work, &site.news, HOME_LIST, loc));
+    ctx.insert("recent", &summaries(site, work, &recent, HOME_LIST, loc));
     put(work, tera, "index.html", &ctx, "index.html".into(), files)
 }
 
-fn summaries<'a>(site: &'a Site, work: &Work, idx: &[usize], n: usize) -> Vec<PostView<'a>> {
+fn summaries<'a>(
+    site: &'a Site,
+    work: &Work,
+    idx: &[usize],
+    n: usize,
+    loc: &Locale,
+) -> Vec<PostView<'a>> {
     idx.iter()
         .take(n)
-        .map(|&i| post_view(site, &site.posts[i], false, work))
+        .map(|&i| post_view(site, &site.posts[i], false, work, loc))
         .collect()
 }
 
 /// A paginated archive: its URL section, heading and posts (newest first).
 struct Section<'a> {
     name: &'static str,
-    title: &'static str,
+    title: &'a str,
     posts: &'a [usize],
 }
 
@@ -210,6 +228,7 @@ fn archive(
     tera: &Tera,
     files: &mut Files,
     sec: &Section,
+    loc: &Locale,
 ) -> Result<(), RenderError> {
     // Grouped by month: `<section>/`, `<section>/page/2/`, …
     let (section, title, idx) = (sec.name, sec.title, sec.posts);
@@ -231,8 +250,8 @@ fn archive(
         let number = i + 1;
         let mut months: Vec<MonthView> = Vec::new();
         for p in site.select(chunk) {
-            let label = time::month(p.date(), site.config.timezone);
-            let view = post_view(site, p, false, work);
+            let label = time::month(p.date(), site.config.timezone, loc);
+            let view = post_view(site, p, false, work, loc);
             match months.last_mut() {
                 Some(m) if m.label == label => m.posts.push(view),
                 _ => months.push(MonthView {
@@ -250,7 +269,10 @@ fn archive(
         let page_title = if number == 1 {
             title.to_string()
         } else {
-            format!("{title} (page {number})")
+            loc.f(
+                "list.page_title",
+                &[("title", title), ("n", &loc.integer(number as u64))],
+            )
         };
         let path = page_path(number);
         let stamp = settled::stamp(site.select(chunk), site.now);
@@ -261,6 +283,7 @@ fn archive(
             &site.config.description,
             section,
             stamp,
+            loc,
         );
         let mut ctx = base(sv, &meta);
         ctx.insert("heading", title);
@@ -292,6 +315,7 @@ fn meta(
     description: &str,
     section: &'static str,
     stamp: Stamp,
+    loc: &Locale,
 ) -> PageMeta {
     PageMeta {
         title: title.to_string(),
@@ -300,44 +324,61 @@ fn meta(
         section,
         live: stamp == Stamp::Live,
         changed: match stamp {
-            Stamp::Settled(t) => t.map(|t| time::view(t, site.config.timezone)),
+            Stamp::Settled(t) => t.map(|t| time::view(t, site.config.timezone, loc)),
             Stamp::Live => None,
         },
     }
 }
 
 /// The home page's share text states the current situation, not a slogan.
-fn home_description(site: &Site) -> String {
+fn home_description(site: &Site, loc: &Locale) -> String {
+    let overall = views::overall_text(site, loc);
     let bad: Vec<String> = site
         .config
         .components
         .iter()
         .zip(&site.components)
         .filter(|(_, s)| s.status.rank() > 0)
-        .map(|(c, s)| format!("{}: {}", c.name, s.status.label().to_lowercase()))
+        .map(|(c, s)| {
+            // As the catalogue writes it: lowercasing would be wrong for German nouns.
+            let status = views::component_status(s.status, loc);
+            loc.f("home.problem", &[("name", &c.name), ("status", &status)])
+        })
         .collect();
     if bad.is_empty() {
-        site.overall.description.to_string()
+        overall
     } else {
-        format!("{}. {}", site.overall.description, bad.join("; "))
+        let problems = bad.join("; ");
+        loc.f(
+            "home.description",
+            &[("overall", &overall), ("problems", &problems)],
+        )
     }
 }
 
-fn status_sentence(site: &Site, v: &PostView) -> String {
+fn status_sentence(site: &Site, v: &PostView, loc: &Locale) -> String {
     match (v.kind, v.ongoing) {
-        ("incident", true) => format!(
-            "{} since {} ({})",
-            v.status_label, v.date.time, site.overall.description
+        ("incident", true) => loc.f(
+            "post.since",
+            &[
+                ("status", &v.status_label),
+                ("time", &v.date.time),
+                ("overall", &views::overall_text(site, loc)),
+            ],
         ),
-        ("incident", false) => format!(
-            "{}: resolved incident, {}",
-            v.date.date,
-            v.duration.as_deref().unwrap_or("")
+        ("incident", false) => loc.f(
+            "post.resolved_summary",
+            &[
+                ("date", &v.date.date),
+                ("duration", v.duration.as_deref().unwrap_or("")),
+            ],
         ),
-        ("maintenance", _) => format!(
-            "Maintenance {} – {}",
-            v.date.display,
-            v.end.as_ref().map_or("", |e| &e.display)
+        ("maintenance", _) => loc.f(
+            "post.maintenance_summary",
+            &[
+                ("from", &v.date.display),
+                ("to", v.end.as_ref().map_or("", |e| &e.display)),
+            ],
         ),
         _ => format!("{}: {}", v.date.date, v.title),
     }
@@ -368,7 +409,8 @@ fn post_view<'a>(
     p: &'a crate::content::Post,
     full: bool,
     work: &Work,
+    loc: &Locale,
 ) -> PostView<'a> {
     work.post_views.fetch_add(1, Ordering::Relaxed);
-    views::post(site, p, full)
+    views::post(site, p, full, loc)
 }

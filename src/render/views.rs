@@ -3,6 +3,7 @@
 use super::markdown;
 use super::time::{self, TimeView};
 use crate::content::{Detail, IncidentStatus, MaintenanceStatus, Post};
+use crate::i18n::Locale;
 use crate::site::Site;
 use serde::Serialize;
 
@@ -11,7 +12,19 @@ use serde::Serialize;
 pub struct SiteView<'a> {
     pub title: &'a str,
     pub description: &'a str,
+    /// The configured BCP 47 tag, for `lang`.
     pub language: &'a str,
+    /// The same for `og:locale` (`de_AT`).
+    pub og_locale: String,
+    /// `ltr` or `rtl`.
+    pub dir: &'static str,
+    /// The UI strings, nested by key: `t.nav.status`.
+    pub t: serde_json::Value,
+    /// "Times are shown in Europe/Berlin."
+    pub timezone_note: String,
+    /// The page-age script's texts (message and plural forms) as JSON, safe inside
+    /// `<script>`.
+    pub page_age_text: String,
     pub base_url: &'a str,
     /// URL path prefix for internal links: `/` or `/status/`.
     pub root: &'a str,
@@ -29,7 +42,7 @@ pub struct SiteView<'a> {
 #[derive(Debug, Serialize)]
 pub struct OverallView {
     pub indicator: &'static str,
-    pub description: &'static str,
+    pub description: String,
     pub status: &'static str,
 }
 
@@ -41,7 +54,7 @@ pub struct ComponentView<'a> {
     pub description: Option<&'a str>,
     pub group: Option<&'a str>,
     pub status: &'static str,
-    pub status_label: &'static str,
+    pub status_label: String,
     pub url: String,
     pub health: super::bars::HealthView,
 }
@@ -66,7 +79,7 @@ pub struct ComponentRef<'a> {
 pub struct UpdateView {
     pub at: TimeView,
     pub status: &'static str,
-    pub status_label: &'static str,
+    pub status_label: String,
     pub html: String,
     /// Dated after the build time: shown only in previews, marked as scheduled.
     pub scheduled: bool,
@@ -85,9 +98,9 @@ pub struct PostView<'a> {
     pub components: Vec<ComponentRef<'a>>,
     /// Incident impact word (`none`…`critical`), or `maintenance` / `news`.
     pub impact: &'static str,
-    pub impact_label: &'static str,
+    pub impact_label: String,
     pub status: &'static str,
-    pub status_label: &'static str,
+    pub status_label: String,
     pub ongoing: bool,
     pub resolved: Option<TimeView>,
     pub end: Option<TimeView>,
@@ -107,21 +120,31 @@ pub struct DataLossView<'a> {
 }
 
 /// Build the site-wide view.
-pub fn site_view(site: &Site) -> SiteView<'_> {
+pub fn site_view<'a>(site: &'a Site, loc: &Locale) -> SiteView<'a> {
     let c = &site.config;
+    let t = loc.template_strings();
+    // Inlined into a <script>: no `<` may close it, whatever an override says.
+    let page_age_text = serde_json::to_string(&t["page_age"])
+        .expect("strings serialise")
+        .replace('<', "\\u003c");
     SiteView {
         title: &c.title,
         description: &c.description,
         language: &c.language,
+        og_locale: c.language.replace('-', "_"),
+        dir: loc.dir,
+        t,
+        timezone_note: loc.f("footer.timezone", &[("zone", c.timezone.name())]),
+        page_age_text,
         base_url: c.base_url.as_str(),
         root: c.base_path(),
         timezone: c.timezone.name(),
         contact: &c.contact,
-        generated: time::view(site.now, c.timezone),
+        generated: time::view(site.now, c.timezone, loc),
         page_stale_after_secs: c.health.page_stale_after.as_secs(),
         overall: OverallView {
             indicator: site.overall.indicator.as_str(),
-            description: site.overall.description,
+            description: overall_text(site, loc),
             status: site.overall.worst.as_str(),
         },
         preview: site.include_drafts,
@@ -130,10 +153,10 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
 }
 
 /// Every component with its status, grouped in config order of first appearance.
-pub fn groups(site: &Site) -> Vec<GroupView<'_>> {
+pub fn groups<'a>(site: &'a Site, loc: &Locale) -> Vec<GroupView<'a>> {
     let mut groups: Vec<GroupView> = Vec::new();
     for (i, c) in site.config.components.iter().enumerate() {
-        let view = component(site, i);
+        let view = component(site, i, loc);
         let name = c.group.as_deref();
         match groups.iter_mut().find(|g| g.name == name) {
             Some(g) => g.components.push(view),
@@ -147,23 +170,23 @@ pub fn groups(site: &Site) -> Vec<GroupView<'_>> {
 }
 
 /// The view of component `i` (config order), with its health.
-pub fn component(site: &Site, i: usize) -> ComponentView<'_> {
+pub fn component<'a>(site: &'a Site, i: usize, loc: &Locale) -> ComponentView<'a> {
     let c = &site.config.components[i];
     let status = site.components[i].status;
     ComponentView {
-        health: super::bars::health_view(site, i),
+        health: super::bars::health_view(site, i, loc),
         id: &c.id,
         name: &c.name,
         description: c.description.as_deref(),
         group: c.group.as_deref(),
         status: status.as_str(),
-        status_label: status.label(),
+        status_label: component_status(status, loc),
         url: format!("{}components/{}/", site.config.base_path(), c.id),
     }
 }
 
 /// A post's view; `full` renders its body and whole timeline (only its own page needs them).
-pub fn post<'a>(site: &'a Site, p: &'a Post, full: bool) -> PostView<'a> {
+pub fn post<'a>(site: &'a Site, p: &'a Post, full: bool, loc: &Locale) -> PostView<'a> {
     let tz = site.config.timezone;
     let root = site.config.base_path();
     let components = p
@@ -182,13 +205,13 @@ pub fn post<'a>(site: &'a Site, p: &'a Post, full: bool) -> PostView<'a> {
         url: format!("{root}{}", p.path()),
         title: &p.title,
         draft: p.draft,
-        date: time::view(p.date(), tz),
-        updated: time::view(p.updated(), tz),
+        date: time::view(p.date(), tz, loc),
+        updated: time::view(p.updated(), tz, loc),
         components,
         impact: "none",
-        impact_label: "",
+        impact_label: String::new(),
         status: "",
-        status_label: "",
+        status_label: String::new(),
         ongoing: false,
         resolved: None,
         end: None,
@@ -205,43 +228,53 @@ pub fn post<'a>(site: &'a Site, p: &'a Post, full: bool) -> PostView<'a> {
     match &p.detail {
         Detail::Incident(inc) => {
             v.impact = inc.impact.as_str();
-            v.impact_label = impact_label(inc.impact.as_str());
+            v.impact_label = loc
+                .t(&format!("impact.{}", inc.impact.as_str()))
+                .to_string();
             v.status = incident_status(inc.status()).0;
-            v.status_label = incident_status(inc.status()).1;
+            v.status_label = label(incident_status(inc.status()), "incident_status", loc);
             v.ongoing = inc.is_open(site.now);
-            v.resolved = inc.resolved.map(|r| time::view(r, tz));
+            v.resolved = inc.resolved.map(|r| time::view(r, tz, loc));
             v.duration = Some(time::duration(
                 inc.started,
                 inc.resolved.unwrap_or(site.now).max(inc.started),
+                loc,
             ));
             v.data_loss = inc.data_loss.as_ref().map(|d| DataLossView {
-                report_by: d.report_by.map(time::date),
+                report_by: d.report_by.map(|d| time::date(d, loc)),
                 report_by_iso: d.report_by.map(|d| d.format("%Y-%m-%d").to_string()),
                 note: d.note.as_deref(),
             });
             let scheduled = inc.scheduled_updates.iter().map(|u| (u, true));
             let updates = scheduled
                 .chain(inc.updates.iter().map(|u| (u, false)))
-                .map(|(u, s)| update(u.at, incident_status(u.status), &u.text, tz, s));
+                .map(|(u, s)| {
+                    let st = incident_status(u.status);
+                    update(u.at, st, "incident_status", &u.text, tz, loc, s)
+                });
             fill_updates(&mut v, updates, full);
         }
         Detail::Maintenance(m) => {
             let st = maintenance_status(m.status(site.now));
             v.impact = "maintenance";
-            v.impact_label = "Maintenance";
-            (v.status, v.status_label) = st;
+            v.impact_label = loc.t("impact.maintenance").to_string();
+            v.status = st.0;
+            v.status_label = label(st, "maintenance_status", loc);
             v.ongoing = m.is_active(site.now);
-            v.end = Some(time::view(m.end, tz));
-            v.duration = Some(time::duration(m.start, m.end));
+            v.end = Some(time::view(m.end, tz, loc));
+            v.duration = Some(time::duration(m.start, m.end, loc));
             let scheduled = m.scheduled_updates.iter().map(|u| (u, true));
             let updates = scheduled
                 .chain(m.updates.iter().map(|u| (u, false)))
-                .map(|(u, s)| update(u.at, maintenance_status(u.status), &u.text, tz, s));
+                .map(|(u, s)| {
+                    let st = maintenance_status(u.status);
+                    update(u.at, st, "maintenance_status", &u.text, tz, loc, s)
+                });
             fill_updates(&mut v, updates, full);
         }
         Detail::News(_) => {
             v.impact = "news";
-            v.impact_label = "News";
+            v.impact_label = loc.t("impact.news").to_string();
         }
     }
     v
@@ -259,26 +292,44 @@ fn fill_updates(v: &mut PostView, mut updates: impl Iterator<Item = UpdateView>,
 fn update(
     at: chrono::DateTime<chrono::Utc>,
     st: (&'static str, &'static str),
+    group: &str,
     text: &str,
     tz: chrono_tz::Tz,
+    loc: &Locale,
     scheduled: bool,
 ) -> UpdateView {
     UpdateView {
-        at: time::view(at, tz),
+        at: time::view(at, tz, loc),
         status: st.0,
-        status_label: st.1,
+        status_label: label(st, group, loc),
         html: markdown::to_html(text),
         scheduled,
     }
 }
 
-fn impact_label(impact: &str) -> &'static str {
-    match impact {
-        "critical" => "Critical impact",
-        "major" => "Major impact",
-        "minor" => "Minor impact",
-        _ => "No impact",
-    }
+/// The reader's words for a status, from catalogue group `group` by machine word.
+pub fn label(st: (&'static str, &'static str), group: &str, loc: &Locale) -> String {
+    loc.t(&format!("{group}.{}", st.0)).to_string()
+}
+
+/// The reader's words for a component status.
+pub fn component_status(s: crate::site::status::ComponentStatus, loc: &Locale) -> String {
+    loc.t(&format!("component_status.{}", s.as_str()))
+        .to_string()
+}
+
+/// The banner sentence in the reader's language.
+pub fn overall_text(site: &Site, loc: &Locale) -> String {
+    use crate::site::status::ComponentStatus as S;
+    let key = match site.overall.worst {
+        S::Operational => "banner.all_operational",
+        S::UnderMaintenance => "banner.maintenance",
+        S::DegradedPerformance => "banner.degraded",
+        S::Unknown => "banner.unknown",
+        S::PartialOutage => "banner.partial_outage",
+        S::MajorOutage => "banner.major_outage",
+    };
+    loc.t(key).to_string()
 }
 
 /// Machine word and reader's label of an incident status.

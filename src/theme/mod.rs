@@ -60,6 +60,9 @@ pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[(
 pub struct Theme {
     pub templates: BTreeMap<String, String>,
     pub statics: BTreeMap<String, Vec<u8>>,
+    /// The theme's own string catalogues (`i18n/<tag>.yaml`), by file name; they
+    /// replace single keys of the shipped ones (see `i18n`).
+    pub catalogues: BTreeMap<String, String>,
 }
 
 /// Why a theme could not be loaded.
@@ -130,6 +133,10 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
             theme.statics.insert(rel, bytes);
         },
     )?;
+    overlay(&fence, &dir.join("i18n"), &mut links, &mut |rel, bytes| {
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        theme.catalogues.insert(rel, text);
+    })?;
     if !links.is_empty() {
         return Err(ThemeError::Links(links));
     }

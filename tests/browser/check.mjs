@@ -18,7 +18,8 @@
 //      settled page from api/v2/status.json.
 // Exit status 1 on any failure. .ci/browser builds and serves the sites, then runs:
 //   EXAMPLE_URL=http://127.0.0.1:8000/ SELFTEST_URL=http://127.0.0.1:8000/…/broken.html \
-//   [STRESS_URL=http://127.0.0.1:8001/] [OVERLAY_URL=http://127.0.0.1:8002/…] [SCREENSHOT_DIR=target/screenshots] [CHECKS=axe,keyboard,days,nojs,overlay,age] \
+//   [STRESS_URL=http://127.0.0.1:8001/] [AR_URL=http://127.0.0.1:8002/ (the example in Arabic)] \
+//   [OVERLAY_URL=http://127.0.0.1:8003/…] [SCREENSHOT_DIR=target/screenshots] [CHECKS=axe,keyboard,days,nojs,overlay,age] \
 //   node check.mjs
 import { chromium } from 'playwright-core';
 import { readFileSync, mkdirSync } from 'node:fs';
@@ -30,6 +31,7 @@ const env = (k, d) => process.env[k] || d;
 const EXAMPLE = env('EXAMPLE_URL');
 const STRESS = env('STRESS_URL', '');
 const OVERLAY = env('OVERLAY_URL', '');
+const AR = env('AR_URL', '');
 const SELFTEST = env('SELFTEST_URL');
 const SHOTS = path.resolve(env('SCREENSHOT_DIR', path.join(here, '../../target/screenshots')));
 const CHROMIUM = env('CHROMIUM', '/usr/bin/chromium');
@@ -48,6 +50,11 @@ const PAGES = [
   ['incident', 'incidents/2026-11-20-database-outage/', WIDTHS],
   ['component', 'components/database/', WIDTHS],
   ['history', 'history/', WIDTHS],
+];
+// The example built with `language: ar`: right to left (issue 15).
+const AR_PAGES = [
+  ['ar-home', '', WIDTHS],
+  ['ar-component', 'components/database/', WIDTHS],
 ];
 const STRESS_PAGES = [
   ['stress-home', '', WIDTHS],
@@ -169,6 +176,9 @@ async function axePages(base, pages) {
         await open(page, base + rel);
         const label = `${name}-${scheme}-${width}`;
         report(label, await axe(page));
+        if (name.startsWith('ar-') && (await page.evaluate(() => document.documentElement.dir)) !== 'rtl') {
+          fail(`${label}: <html> is not dir="rtl"`);
+        }
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         if (overflow > 0) {
           const wide = await page.evaluate(() => [...document.querySelectorAll('main *')]
@@ -194,7 +204,7 @@ async function dayWords(page, label) {
     // Days a phone hides (display:none) have no words to show.
     const all = [...document.querySelectorAll(sel)].filter((e) => e.getClientRects().length);
     const firstRow = all.filter((e) => e.closest('ol') === all[0].closest('ol'));
-    const picks = new Set([...firstRow, ...all.filter((e) => e.querySelector('i') && !/: 100\.00% uptime$|: no data$/.test(e.textContent))]);
+    const picks = new Set([...firstRow, ...all.filter((e) => e.querySelector('i') && !/: 100(\.00)?% uptime$|: no data$/.test(e.textContent))]);
     const out = [];
     for (const e of picks) {
       e.focus();
@@ -218,8 +228,10 @@ async function dayWords(page, label) {
   const row = target.locator('xpath=ancestor::ol[1]');
   await row.locator('a[tabindex="0"]').focus();
   await page.keyboard.press('Home');
+  // Right to left (ar) the script mirrors the arrows: ArrowLeft moves on to later days.
+  const next = (await row.evaluate((e) => getComputedStyle(e).direction)) === 'rtl' ? 'ArrowLeft' : 'ArrowRight';
   for (let i = 0; i < 100 && !(await target.evaluate((e) => e === document.activeElement)); i++) {
-    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press(next);
   }
   if (!(await target.evaluate((e) => e === document.activeElement))) fail(`${label}: arrow keys never reached the day ${await target.getAttribute('href')}`);
   await target.scrollIntoViewIfNeeded();
@@ -584,6 +596,7 @@ try {
   if (only.has('axe')) {
     await axePages(EXAMPLE, PAGES);
     if (STRESS) await axePages(STRESS, STRESS_PAGES);
+    if (AR) await axePages(AR, AR_PAGES);
   }
   if (only.has('overlay') && OVERLAY) await overlay(OVERLAY);
   if (only.has('age')) await pageAge(EXAMPLE);

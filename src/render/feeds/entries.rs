@@ -10,6 +10,7 @@
 //! Appending an update therefore adds an id and leaves every earlier id as it was.
 
 use crate::content::{Detail, Post, PostKind, Update};
+use crate::i18n::Locale;
 use crate::render::time;
 use crate::render::views::{incident_status, maintenance_status};
 use crate::site::Site;
@@ -48,8 +49,13 @@ pub struct Entry<'a> {
 /// The source of an entry's HTML.
 #[derive(Debug, Clone, Copy)]
 enum Content<'a> {
-    /// An incident or maintenance update: its status label and Markdown text.
-    Update { label: &'static str, text: &'a str },
+    /// An incident or maintenance update: its status word, the catalogue group that
+    /// translates it (`incident_status`, `maintenance_status`) and its Markdown text.
+    Update {
+        word: &'static str,
+        group: &'static str,
+        text: &'a str,
+    },
     /// Maintenance without updates: announced with its window and body.
     Scheduled,
     /// A news post: its body.
@@ -57,24 +63,26 @@ enum Content<'a> {
 }
 
 /// Every entry of the site, newest first (ties broken by kind, slug and id), without
-/// HTML: call `fill_html` on those that are emitted.
+/// HTML or translated title: call `fill_html` on those that are emitted. Locale-free,
+/// so `notify` lists the same entries (and ids) whatever the site's language.
 pub fn listed(site: &Site) -> Vec<Entry<'_>> {
     let mut out = Vec::new();
     for p in &site.posts {
         match &p.detail {
             Detail::Incident(inc) => {
                 let words = |u: &Update<_>| incident_status(u.status);
-                push_updates(site, p, &inc.updates, words, &mut out);
+                push_updates(site, p, &inc.updates, (words, "incident_status"), &mut out);
             }
             Detail::Maintenance(m) if !m.updates.is_empty() => {
                 let words = |u: &Update<_>| maintenance_status(u.status);
-                push_updates(site, p, &m.updates, words, &mut out);
+                push_updates(site, p, &m.updates, (words, "maintenance_status"), &mut out);
             }
             Detail::Maintenance(m) => {
                 out.push(Entry {
                     post: p,
                     id: tag(site, &format!("{}/{}", p.kind.dir(), p.slug)),
-                    title: format!("{} — Scheduled maintenance", p.title),
+                    // Translated by `fill_html`.
+                    title: p.title.clone(),
                     url: post_url(site, p),
                     // No publication time is known; the window start is at least stable.
                     at: m.start,
@@ -108,30 +116,38 @@ pub fn listed(site: &Site) -> Vec<Entry<'_>> {
     out
 }
 
-/// Render `e.html` from its post (idempotent: an entry already filled is left alone).
-pub fn fill_html(site: &Site, e: &mut Entry) {
+/// Render `e.html` and the translated `e.title` from its post (idempotent: an entry
+/// already filled is left alone).
+pub fn fill_html(site: &Site, e: &mut Entry, loc: &Locale) {
     if !e.html.is_empty() {
         return;
     }
     let p = e.post;
     let page = post_url(site, p);
-    e.html = match (e.content, &p.detail) {
-        (Content::Update { label, text }, detail) => {
-            let mut html = status_line(p, label);
+    let entry_title = |status: &str| {
+        loc.f(
+            "feed.entry_title",
+            &[("title", &p.title), ("status", status)],
+        )
+    };
+    (e.title, e.html) = match (e.content, &p.detail) {
+        (Content::Update { word, group, text }, detail) => {
+            let label = crate::render::views::label((word, e.label), group, loc);
+            let mut html = status_line(p, &label, loc);
             if let Detail::Maintenance(m) = detail {
-                html.push_str(&window_line(site, m.start, m.end));
+                html.push_str(&window_line(site, m.start, m.end, loc));
             }
             html.push_str(&markdown(text, &page));
-            html.push_str(&affects_line(site, p));
-            html
+            html.push_str(&affects_line(site, p, loc));
+            (entry_title(&label), html)
         }
         (Content::Scheduled, Detail::Maintenance(m)) => {
-            let mut html = status_line(p, "Scheduled");
-            html.push_str(&window_line(site, m.start, m.end));
+            let mut html = status_line(p, loc.t("maintenance_status.scheduled"), loc);
+            html.push_str(&window_line(site, m.start, m.end, loc));
             html.push_str(&markdown(&p.body, &page));
-            html
+            (entry_title(loc.t("kind.maintenance")), html)
         }
-        _ => markdown(&p.body, &page),
+        _ => (p.title.clone(), markdown(&p.body, &page)),
     };
 }
 
@@ -140,7 +156,10 @@ fn push_updates<'a, S>(
     site: &Site,
     p: &'a Post,
     updates: &'a [Update<S>],
-    words: impl Fn(&Update<S>) -> (&'static str, &'static str),
+    (words, group): (
+        impl Fn(&Update<S>) -> (&'static str, &'static str),
+        &'static str,
+    ),
     out: &mut Vec<Entry<'a>>,
 ) {
     let page = post_url(site, p);
@@ -150,13 +169,15 @@ fn push_updates<'a, S>(
         out.push(Entry {
             post: p,
             id: tag(site, &format!("{}/{}/{key}", p.kind.dir(), p.slug)),
-            title: format!("{} — {label}", p.title),
+            // Translated by `fill_html`.
+            title: p.title.clone(),
             url: format!("{page}#{}", update_anchor(u.at)),
             at: u.at,
             tags: vec![p.kind.name(), word],
             html: String::new(),
             content: Content::Update {
-                label,
+                word,
+                group,
                 text: &u.text,
             },
             markdown: &u.text,
@@ -231,29 +252,32 @@ pub fn post_url(site: &Site, p: &Post) -> String {
 }
 
 /// "Incident: <title> — <status>", so an entry read alone says what it is about.
-fn status_line(p: &Post, label: &str) -> String {
+fn status_line(p: &Post, label: &str, loc: &Locale) -> String {
     let kind = match p.kind {
-        PostKind::Incident => "Incident",
-        PostKind::Maintenance => "Maintenance",
-        PostKind::News => "News",
+        PostKind::Incident => loc.t("kind.incident"),
+        PostKind::Maintenance => loc.t("impact.maintenance"),
+        PostKind::News => loc.t("kind.news"),
     };
-    format!(
-        "<p><strong>{kind}: {} — {}</strong></p>\n",
-        super::escape_xml(&p.title),
-        super::escape_xml(label)
-    )
+    let line = loc.f(
+        "feed.status_line",
+        &[("kind", kind), ("title", &p.title), ("status", label)],
+    );
+    format!("<p><strong>{}</strong></p>\n", super::escape_xml(&line))
 }
 
-fn window_line(site: &Site, start: DateTime<Utc>, end: DateTime<Utc>) -> String {
+fn window_line(site: &Site, start: DateTime<Utc>, end: DateTime<Utc>, loc: &Locale) -> String {
     let tz = site.config.timezone;
-    format!(
-        "<p>Window: {} – {}</p>\n",
-        time::view(start, tz).display,
-        time::view(end, tz).display
-    )
+    let line = loc.f(
+        "feed.window",
+        &[
+            ("from", &time::view(start, tz, loc).display),
+            ("to", &time::view(end, tz, loc).display),
+        ],
+    );
+    format!("<p>{}</p>\n", super::escape_xml(&line))
 }
 
-fn affects_line(site: &Site, p: &Post) -> String {
+fn affects_line(site: &Site, p: &Post, loc: &Locale) -> String {
     let names: Vec<String> = p
         .components
         .iter()
@@ -262,7 +286,12 @@ fn affects_line(site: &Site, p: &Post) -> String {
         .collect();
     let mut s = String::new();
     if !names.is_empty() {
-        let _ = writeln!(s, "<p>Affects: {}</p>", names.join(", "));
+        let names = names.join(loc.t("format.list_sep"));
+        // Names are escaped one by one above; the catalogue text around them here.
+        let text = loc.t("feed.affects");
+        let (before, after) = text.split_once("{names}").unwrap_or((text, ""));
+        let (before, after) = (super::escape_xml(before), super::escape_xml(after));
+        let _ = writeln!(s, "<p>{before}{names}{after}</p>");
     }
     s
 }

@@ -69,7 +69,7 @@ pub struct FeedMeta<'a> {
 }
 
 /// Write every feed of the site into `files`.
-pub fn render(site: &Site, files: &mut Files) {
+pub fn render(site: &Site, files: &mut Files, loc: &crate::i18n::Locale) {
     let mut all = entries::listed(site);
     let c = &site.config;
     let base = c.base_url.as_str();
@@ -87,12 +87,12 @@ pub fn render(site: &Site, files: &mut Files) {
     all.par_iter_mut()
         .zip(&emitted)
         .filter(|(_, keep)| **keep)
-        .for_each(|(e, _)| entries::fill_html(site, e));
+        .for_each(|(e, _)| entries::fill_html(site, e, loc));
     let all = all;
     let newest: Vec<&Entry> = all.iter().take(MAX_ENTRIES).collect();
     let links = links(c);
     let description = if c.description.trim().is_empty() {
-        format!("Incidents, maintenance and news of {}", c.title)
+        loc.f("feed.description", &[("title", &c.title)])
     } else {
         c.description.clone()
     };
