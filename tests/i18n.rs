@@ -575,3 +575,36 @@ fn scheduled_updates_are_marked_in_the_readers_language() {
     );
     assert!(!page.contains("not yet published"));
 }
+
+/// A settled page (issue 16) says "Last updated" and, from status.json, "site was last
+/// built" in the reader's language, with the catalogue's own words.
+#[test]
+fn settled_pages_say_last_updated_in_the_readers_language() {
+    for lang in ["de", "ja", "ar"] {
+        let (_site, out) = built(lang, "");
+        let cat = catalogue(lang);
+        let page = read_text(&out.join("incidents/2026-11-20-database-outage/index.html"));
+        let footer = page
+            .split("<p class=\"generated\">")
+            .nth(1)
+            .and_then(|s| s.split("</p>").next())
+            .unwrap_or_else(|| panic!("{lang}: no footer line"));
+        let last_updated = &cat["footer.last_updated"][0];
+        let (before, _) = last_updated.split_once("{time}").unwrap();
+        assert!(
+            footer.starts_with(before) && footer.contains("<time datetime="),
+            "{lang}: footer {footer:?} is not {last_updated:?}"
+        );
+        assert!(
+            !footer.contains("generated-at"),
+            "{lang}: settled page is stamped live"
+        );
+        let built_msg = &cat["page_age.built"][0];
+        let json = serde_json::to_string(built_msg).unwrap();
+        assert!(page.contains(&json), "{lang}: page-age script lacks {json}");
+        assert!(
+            !page.contains("Last updated") && !page.contains("This site was last built"),
+            "{lang}: English left"
+        );
+    }
+}
