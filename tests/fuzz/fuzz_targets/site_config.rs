@@ -32,6 +32,7 @@ fn model(cfg: &Config, grid: Grid) {
         results: 0,
         files: 0,
         bytes: 0,
+        skipped_files: 0,
     };
     let spans = vec![Spans::default(); cfg.components.len()];
     let health = lantern::health::model(cfg, feed, grid, &spans);
