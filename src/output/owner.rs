@@ -75,7 +75,22 @@ pub fn inspect(dir: &Path, shown: &Path, depth: Depth) -> Result<Existing, Outpu
         return Ok(Existing::Empty { placeholder: true });
     }
     match read_marker(dir) {
-        Some(Marker::Legacy) => Ok(Existing::Legacy),
+        Some(Marker::Legacy) => {
+            // The old marker lists nothing and its text is public, so it is trusted only
+            // where the old Lantern could have written everything: it never wrote a
+            // dot-entry but the marker and the placeholder. A `.git` or `.ssh` put there
+            // later makes the folder someone else's.
+            let foreign: Vec<String> = top
+                .iter()
+                .filter(|n| n.starts_with('.') && *n != marker::NAME && *n != PLACEHOLDER)
+                .cloned()
+                .collect();
+            if foreign.is_empty() {
+                Ok(Existing::Legacy)
+            } else {
+                Err(not_ours(foreign))
+            }
+        }
         Some(Marker::Listed(files)) if depth == Depth::Top => Ok(Existing::Listed(files)),
         Some(Marker::Listed(files)) => {
             let foreign = foreign_files(dir, &files).map_err(io_err(shown))?;
@@ -190,6 +205,21 @@ mod tests {
         let e = judge(&d).unwrap_err();
         assert!(e.contains("(e.g. .lantern, index.html)"), "{e}");
         fs::write(d.join(".lantern"), marker::LEGACY_TEXT).unwrap();
+        assert_eq!(judge(&d), Ok(Existing::Legacy));
+    }
+
+    #[test]
+    fn an_old_marker_does_not_cover_dot_entries_added_later() {
+        let t = tempfile::tempdir().unwrap();
+        let d = t.path().join("out");
+        fs::create_dir_all(d.join(".git")).unwrap();
+        fs::write(d.join(".git/HEAD"), "ref: refs/heads/gh-pages\n").unwrap();
+        fs::write(d.join("index.html"), "x").unwrap();
+        fs::write(d.join(".gitkeep"), "").unwrap();
+        fs::write(d.join(".lantern"), marker::LEGACY_TEXT).unwrap();
+        let e = judge(&d).unwrap_err();
+        assert!(e.contains("(e.g. .git)"), "{e}");
+        fs::remove_dir_all(d.join(".git")).unwrap();
         assert_eq!(judge(&d), Ok(Existing::Legacy));
     }
 
