@@ -7,8 +7,7 @@
 
 mod common;
 
-use common::{Site, run_at};
-use std::ffi::OsStr;
+use common::Site;
 
 /// The example feed ends at 2026-11-28T09:00:00Z: the page as it was at that moment.
 const EPOCH: i64 = 1_795_856_400;
@@ -16,18 +15,7 @@ const COMPONENTS: [&str; 6] = ["web", "rooms", "uploads", "login", "database", "
 
 fn build(site: &Site) -> std::path::PathBuf {
     let out = site.tmp().join("out");
-    run_at(
-        site.tmp(),
-        EPOCH,
-        [
-            OsStr::new("build"),
-            OsStr::new("--root"),
-            site.root.as_os_str(),
-            OsStr::new("--out"),
-            out.as_os_str(),
-        ],
-    )
-    .assert_ok();
+    site.build_into_at(&out, EPOCH).assert_ok();
     out
 }
 

@@ -29,18 +29,7 @@ fn built(lang: &str, extra: &str) -> (Site, PathBuf) {
     let cfg = cfg.replacen("\nlanguage: en\n", &format!("\nlanguage: {lang}\n"), 1);
     site.write("content/site.yaml", format!("{cfg}{extra}"));
     let out = site.tmp().join("out");
-    run_at(
-        site.tmp(),
-        EPOCH,
-        [
-            OsStr::new("build"),
-            OsStr::new("--root"),
-            site.root.as_os_str(),
-            OsStr::new("--out"),
-            out.as_os_str(),
-        ],
-    )
-    .assert_ok();
+    site.build_into_at(&out, EPOCH).assert_ok();
     (site, out)
 }
 

@@ -5,8 +5,7 @@
 
 mod common;
 
-use common::{Site, html_pages, run_at};
-use std::ffi::OsStr;
+use common::{Site, html_pages};
 use std::path::Path;
 
 /// The example feed ends at 2026-11-28T09:00:00Z: the page as it was at that moment.
@@ -17,18 +16,7 @@ const BUDGET: usize = 51_200;
 fn built_example() -> (Site, String) {
     let site = Site::example();
     let out = site.tmp().join("out");
-    run_at(
-        site.tmp(),
-        EPOCH,
-        [
-            OsStr::new("build"),
-            OsStr::new("--root"),
-            site.root.as_os_str(),
-            OsStr::new("--out"),
-            out.as_os_str(),
-        ],
-    )
-    .assert_ok();
+    site.build_into_at(&out, EPOCH).assert_ok();
     let yaml = site.read("content/site.yaml");
     let base = yaml
         .lines()

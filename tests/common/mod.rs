@@ -174,13 +174,22 @@ impl Site {
 
     /// `lantern build --root <root> --out <out>` at the default epoch.
     pub fn build_into(&self, out: &Path) -> Run {
-        self.lantern([
-            OsStr::new("build"),
-            OsStr::new("--root"),
-            self.root.as_os_str(),
-            OsStr::new("--out"),
-            out.as_os_str(),
-        ])
+        self.build_into_at(out, EPOCH)
+    }
+
+    /// `lantern build --root <root> --out <out>` with `SOURCE_DATE_EPOCH=epoch`.
+    pub fn build_into_at(&self, out: &Path, epoch: i64) -> Run {
+        run_at(
+            self.tmp(),
+            epoch,
+            [
+                OsStr::new("build"),
+                OsStr::new("--root"),
+                self.root.as_os_str(),
+                OsStr::new("--out"),
+                out.as_os_str(),
+            ],
+        )
     }
 }
 
