@@ -64,7 +64,7 @@ pub enum Command {
     /// Create a draft post with the current time filled in; prints its path.
     New {
         /// What to create.
-        kind: NewKind,
+        kind: crate::vocab::PostKind,
         /// The post title.
         title: String,
         /// Site root.
@@ -75,10 +75,9 @@ pub enum Command {
     Update {
         /// The post file.
         file: PathBuf,
-        /// Status of the update (incident: investigating, identified, monitoring,
-        /// resolved, postmortem; maintenance: scheduled, in_progress, verifying, completed).
+        /// Status of the update (an incident or a maintenance status word).
         #[arg(long)]
-        status: String,
+        status: crate::vocab::UpdateStatus,
         /// The update text (Markdown).
         text: String,
     },
@@ -155,14 +154,6 @@ pub enum Command {
         #[arg(long, value_name = "UPDATE_ID")]
         resend: Option<String>,
     },
-}
-
-/// Kinds of post `lantern new` can create.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum NewKind {
-    Incident,
-    Maintenance,
-    News,
 }
 
 /// Monitors `lantern import` reads.

@@ -21,4 +21,5 @@ pub mod serve;
 pub mod site;
 pub mod theme;
 pub mod time;
+pub mod vocab;
 pub mod yaml;

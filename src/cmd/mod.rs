@@ -44,7 +44,7 @@ pub fn execute(command: Command) -> anyhow::Result<()> {
             open,
         }),
         Command::New { kind, title, root } => new::execute(kind, &title, &root),
-        Command::Update { file, status, text } => update::execute(&file, &status, &text),
+        Command::Update { file, status, text } => update::execute(&file, status, &text),
         Command::Import(args) => import::execute(args),
         Command::Probe {
             root,

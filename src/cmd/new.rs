@@ -1,8 +1,8 @@
 //! `lantern new`: a draft post with the current time filled in.
 
-use crate::cli::NewKind;
 use crate::diagnostics::InvalidSite;
 use crate::time::iso;
+use crate::vocab::{Impact, IncidentStatus, MaintenanceStatus, PostKind};
 use anyhow::{Context, bail};
 use chrono::{DurationRound, TimeDelta};
 use std::fs;
@@ -11,7 +11,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 /// Write a draft of `kind` titled `title` and print its path.
-pub fn execute(kind: NewKind, title: &str, root: &Path) -> anyhow::Result<()> {
+pub fn execute(kind: PostKind, title: &str, root: &Path) -> anyhow::Result<()> {
     if title.trim().is_empty() {
         bail!("the title must not be empty");
     }
@@ -21,36 +21,33 @@ pub fn execute(kind: NewKind, title: &str, root: &Path) -> anyhow::Result<()> {
     let first = ids.first().copied().unwrap_or("web");
     let hint = format!("# ids from site.yaml: {}", ids.join(", "));
     let quoted = serde_json::to_string(title.trim())?;
-    let (dir, text) = match kind {
-        NewKind::Incident => (
-            "incidents",
-            format!(
-                "---\ntitle: {quoted}\nimpact: minor  # none | minor | major | critical\ncomponents: [{first}]  {hint}\nstarted: {t}\ndraft: true  # remove this line to publish\nupdates:\n  - at: {t}\n    status: investigating\n    text: \"We are investigating reports of problems and will post an update soon.\"\n---\nWhat happened, what it means for you, and what we are doing about it.\n",
-                t = iso(now)
-            ),
+    let impacts: Vec<&str> = Impact::ALL.iter().map(|i| i.as_str()).collect();
+    let text = match kind {
+        PostKind::Incident => format!(
+            "---\ntitle: {quoted}\nimpact: {minor}  # {impacts}\ncomponents: [{first}]  {hint}\nstarted: {t}\ndraft: true  # remove this line to publish\nupdates:\n  - at: {t}\n    status: {status}\n    text: \"We are investigating reports of problems and will post an update soon.\"\n---\nWhat happened, what it means for you, and what we are doing about it.\n",
+            t = iso(now),
+            minor = Impact::Minor,
+            impacts = impacts.join(" | "),
+            status = IncidentStatus::Investigating,
         ),
-        NewKind::Maintenance => {
+        PostKind::Maintenance => {
             let start = (now + TimeDelta::days(1))
                 .duration_trunc(TimeDelta::hours(1))
                 .unwrap_or(now);
-            (
-                "maintenance",
-                format!(
-                    "---\ntitle: {quoted}\ncomponents: [{first}]  {hint}\nscheduled_start: {}\nscheduled_end: {}\ndraft: true  # remove this line to publish\nupdates:\n  - at: {}\n    status: scheduled\n    text: \"We will carry out scheduled maintenance in this window.\"\n---\nWhat we will do, what you may notice, and why.\n",
-                    iso(start),
-                    iso(start + TimeDelta::hours(1)),
-                    iso(now)
-                ),
+            format!(
+                "---\ntitle: {quoted}\ncomponents: [{first}]  {hint}\nscheduled_start: {}\nscheduled_end: {}\ndraft: true  # remove this line to publish\nupdates:\n  - at: {}\n    status: {}\n    text: \"We will carry out scheduled maintenance in this window.\"\n---\nWhat we will do, what you may notice, and why.\n",
+                iso(start),
+                iso(start + TimeDelta::hours(1)),
+                iso(now),
+                MaintenanceStatus::Scheduled,
             )
         }
-        NewKind::News => (
-            "news",
-            format!(
-                "---\ntitle: {quoted}\ndate: {}\ndraft: true  # remove this line to publish\n---\nWrite the announcement here.\n",
-                iso(now)
-            ),
+        PostKind::News => format!(
+            "---\ntitle: {quoted}\ndate: {}\ndraft: true  # remove this line to publish\n---\nWrite the announcement here.\n",
+            iso(now)
         ),
     };
+    let dir = kind.dir();
     let slug = format!("{}-{}", now.format("%Y-%m-%d"), short_slug(title));
     let rel = Path::new("content").join(dir).join(format!("{slug}.md"));
     let path = root.join(&rel);

@@ -7,41 +7,33 @@ use super::post_lock;
 use crate::content::frontmatter;
 use crate::content::schema::{IncidentMeta, MaintenanceMeta};
 use crate::time::iso;
+use crate::vocab::{IncidentStatus, PostKind, UpdateStatus};
 use anyhow::{Context, bail};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-const INCIDENT: &[&str] = &[
-    "investigating",
-    "identified",
-    "monitoring",
-    "resolved",
-    "postmortem",
-];
-const MAINTENANCE: &[&str] = &["scheduled", "in_progress", "verifying", "completed"];
-
 /// Append `{at: now, status, text}` to `file`'s updates (and set `resolved` when resolving).
-pub fn execute(file: &Path, status: &str, text: &str) -> anyhow::Result<()> {
-    let kind = file
+pub fn execute(file: &Path, status: UpdateStatus, text: &str) -> anyhow::Result<()> {
+    let folder = file
         .parent()
         .and_then(|p| p.file_name())
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let allowed = match kind.as_str() {
-        "incidents" => INCIDENT,
-        "maintenance" => MAINTENANCE,
+    let kind = match PostKind::from_dir(&folder) {
+        Some(k @ (PostKind::Incident | PostKind::Maintenance)) => k,
         _ => bail!(
             "{}: only posts in content/incidents/ or content/maintenance/ have updates",
             file.display()
         ),
     };
-    if !allowed.contains(&status) {
+    if status.kind() != kind {
         bail!(
-            "`{status}` is not a status for {kind}; use one of: {}",
-            allowed.join(", ")
+            "`{status}` is not a status for {folder}; use one of: {}",
+            UpdateStatus::words_for(kind).join(", ")
         );
     }
+    let status_word = status.as_str();
     // A symlinked post is edited at its target, so the link stays a link.
     let target = resolve(file)?;
     // Read, edit and replace under the lock: a concurrent update waits and then
@@ -53,13 +45,13 @@ pub fn execute(file: &Path, status: &str, text: &str) -> anyhow::Result<()> {
     let split =
         frontmatter::split(&original).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let now = crate::time::now_from_env().map_err(anyhow::Error::msg)?;
-    let mut yaml = append_update(split.yaml, &iso(now), status, text)?;
-    if status == "resolved" && kind == "incidents" {
-        yaml = set_key(&yaml, "resolved", &iso(now));
+    let mut yaml = append_update(split.yaml, &iso(now), status_word, text)?;
+    if status == UpdateStatus::Incident(IncidentStatus::Resolved) {
+        yaml = set_key(&yaml, IncidentStatus::RESOLVED_KEY, &iso(now));
     }
     // Refuse to write a file the build would reject.
-    let check = match kind.as_str() {
-        "incidents" => crate::yaml::from_str::<IncidentMeta>(&yaml).map(|_| ()),
+    let check = match kind {
+        PostKind::Incident => crate::yaml::from_str::<IncidentMeta>(&yaml).map(|_| ()),
         _ => crate::yaml::from_str::<MaintenanceMeta>(&yaml).map(|_| ()),
     };
     check.map_err(|e| {

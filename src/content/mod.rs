@@ -8,39 +8,9 @@ mod validate;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::path::PathBuf;
 
+pub use crate::vocab::PostKind;
 pub use load::{load_posts, parse_post};
 pub use schema::{Impact, IncidentStatus, MaintenanceStatus};
-
-/// The three kinds of post, each with its own folder under `content/`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum PostKind {
-    Incident,
-    Maintenance,
-    News,
-}
-
-impl PostKind {
-    /// All kinds, in the order they are loaded.
-    pub const ALL: [PostKind; 3] = [PostKind::Incident, PostKind::Maintenance, PostKind::News];
-
-    /// Folder under `content/` and URL prefix of the published page.
-    pub fn dir(self) -> &'static str {
-        match self {
-            PostKind::Incident => "incidents",
-            PostKind::Maintenance => "maintenance",
-            PostKind::News => "news",
-        }
-    }
-
-    /// Singular name used in messages and templates.
-    pub fn name(self) -> &'static str {
-        match self {
-            PostKind::Incident => "incident",
-            PostKind::Maintenance => "maintenance",
-            PostKind::News => "news",
-        }
-    }
-}
 
 /// One timestamped update of an incident or maintenance.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,86 +1,8 @@
 //! Front matter of each post kind, exactly as written; unknown keys are rejected.
 
 use crate::time::{DateOnly, Timestamp};
-use serde::{Deserialize, Serialize};
-
-/// A closed set of words in front matter: the error lists the valid ones.
-macro_rules! words {
-    ($name:ident, $what:literal, { $($variant:ident => $word:literal),+ $(,)? }) => {
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                fn list() -> String {
-                    [$(concat!("`", $word, "`")),+].join(", ")
-                }
-                struct V;
-                impl serde::de::Visitor<'_> for V {
-                    type Value = $name;
-                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                        write!(f, "{} ({})", $what, list())
-                    }
-                    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<$name, E> {
-                        match s {
-                            $($word => Ok($name::$variant),)+
-                            _ => Err(E::custom(format!("`{s}` is not {}; use one of {}", $what, list()))),
-                        }
-                    }
-                }
-                d.deserialize_str(V)
-            }
-        }
-    };
-}
-
-words!(Impact, "an impact", { None => "none", Minor => "minor", Major => "major", Critical => "critical" });
-words!(IncidentStatus, "an incident status", {
-    Investigating => "investigating", Identified => "identified", Monitoring => "monitoring",
-    Resolved => "resolved", Postmortem => "postmortem",
-});
-words!(MaintenanceStatus, "a maintenance status", {
-    Scheduled => "scheduled", InProgress => "in_progress", Verifying => "verifying", Completed => "completed",
-});
-
-/// How badly an incident hurts readers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Impact {
-    None,
-    Minor,
-    Major,
-    Critical,
-}
-
-impl Impact {
-    /// The word used in machine outputs and CSS classes.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Impact::None => "none",
-            Impact::Minor => "minor",
-            Impact::Major => "major",
-            Impact::Critical => "critical",
-        }
-    }
-}
-
-/// Status of an incident update (Statuspage's vocabulary).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IncidentStatus {
-    Investigating,
-    Identified,
-    Monitoring,
-    Resolved,
-    Postmortem,
-}
-
-/// Status of a maintenance update.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MaintenanceStatus {
-    Scheduled,
-    InProgress,
-    Verifying,
-    Completed,
-}
+pub use crate::vocab::{Impact, IncidentStatus, MaintenanceStatus};
+use serde::Deserialize;
 
 /// One timestamped update, as written.
 #[derive(Debug, Clone, Deserialize)]

@@ -1,9 +1,9 @@
 //! Checks that need more than the YAML shape: references, time order, consistency.
 
-use super::schema::IncidentStatus;
 use super::{Incident, Maintenance, Update};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::vocab::IncidentStatus;
 use crate::yaml;
 use chrono::{DateTime, Utc};
 use std::path::Path;
@@ -71,18 +71,15 @@ pub fn incident(inc: &Incident, ctx: &Ctx, diags: &mut Diagnostics) {
     }
     if let Some(resolved) = inc.resolved {
         if resolved < inc.started {
-            diags.push(ctx.at_key("resolved", "is before `started`".into()));
+            diags.push(ctx.at_key(IncidentStatus::RESOLVED_KEY, "is before `started`".into()));
         }
     } else if let Some(latest) = inc.updates.first() {
-        if matches!(
-            latest.status,
-            IncidentStatus::Resolved | IncidentStatus::Postmortem
-        ) {
+        if latest.status.closes() {
             diags.push(ctx.at_update(
                 latest.written,
                 format!(
                     "the latest update says `{}` but the incident has no `resolved` time; add `resolved: {}`",
-                    status_word(latest.status),
+                    latest.status,
                     crate::time::iso(latest.at)
                 ),
             ));
@@ -122,15 +119,5 @@ pub fn future_updates<S>(updates: &[Update<S>], ctx: &Ctx, diags: &mut Diagnosti
 pub fn maintenance(m: &Maintenance, ctx: &Ctx, diags: &mut Diagnostics) {
     if m.end <= m.start {
         diags.push(ctx.at_key("scheduled_end", "must be after `scheduled_start`".into()));
-    }
-}
-
-fn status_word(s: IncidentStatus) -> &'static str {
-    match s {
-        IncidentStatus::Investigating => "investigating",
-        IncidentStatus::Identified => "identified",
-        IncidentStatus::Monitoring => "monitoring",
-        IncidentStatus::Resolved => "resolved",
-        IncidentStatus::Postmortem => "postmortem",
     }
 }

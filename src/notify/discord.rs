@@ -5,6 +5,7 @@
 
 use super::SendError;
 use super::message::{Message, one_line, truncate};
+use crate::vocab::Impact;
 use serde_json::{Value, json};
 
 const CONTENT_MAX: usize = 2000;
@@ -16,10 +17,10 @@ const FIELD_MAX: usize = 256;
 /// Embed colour by impact (Discord wants an integer RGB).
 fn colour(msg: &Message) -> u32 {
     match msg.impact {
-        Some("critical") => 0xb0_1a_1a,
-        Some("major") => 0xd9_48_1c,
-        Some("minor") => 0xe0_a1_00,
-        Some(_) => 0x5b_6b_7a,
+        Some(Impact::Critical) => 0xb0_1a_1a,
+        Some(Impact::Major) => 0xd9_48_1c,
+        Some(Impact::Minor) => 0xe0_a1_00,
+        Some(Impact::None) => 0x5b_6b_7a,
         None => 0x2f_6f_b5,
     }
 }

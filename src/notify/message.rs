@@ -10,6 +10,7 @@ use crate::content::{Detail, PostKind};
 use crate::render::feeds::entries;
 use crate::render::time;
 use crate::site::Site;
+use crate::vocab::Impact;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 /// Everything a channel needs to say about one item.
@@ -33,7 +34,7 @@ pub struct Message {
     /// The text as HTML, links made absolute.
     pub html: String,
     /// `minor`, `major`, … for incidents.
-    pub impact: Option<&'static str>,
+    pub impact: Option<Impact>,
     /// Names of the affected components.
     pub components: Vec<String>,
     /// Ids of the affected components, same order.
@@ -61,7 +62,7 @@ impl Message {
         // Notifications stay in English (issue 15 translates the site, not messages).
         let en = crate::i18n::Locale::english();
         let (impact, window, window_iso) = match &p.detail {
-            Detail::Incident(i) => (Some(i.impact.as_str()), None, None),
+            Detail::Incident(i) => (Some(i.impact), None, None),
             Detail::Maintenance(m) => (
                 None,
                 Some(format!(
@@ -90,7 +91,7 @@ impl Message {
             slug: p.slug.clone(),
             site_title: c.title.clone(),
             post_title: p.title.clone(),
-            status_word: item.status.unwrap_or(p.kind.name()).to_string(),
+            status_word: item.status.unwrap_or(p.kind.as_str()).to_string(),
             status,
             text: to_plain(item.markdown, &page),
             html: entries::markdown(item.markdown, &page),
@@ -125,11 +126,7 @@ impl Message {
 
     /// "Incident", "Maintenance" or "News".
     pub fn kind_label(&self) -> &'static str {
-        match self.kind {
-            PostKind::Incident => "Incident",
-            PostKind::Maintenance => "Maintenance",
-            PostKind::News => "News",
-        }
+        self.kind.label()
     }
 
     /// The facts line: impact, components, window; empty parts left out.
@@ -323,7 +320,7 @@ mod tests {
             status_word: "resolved".into(),
             text: "word ".repeat(400),
             html: String::new(),
-            impact: Some("major"),
+            impact: Some(Impact::Major),
             components: vec!["API".into()],
             component_ids: vec!["api".into()],
             time: "1 Dec 2026, 10:00 CET".into(),

@@ -38,7 +38,7 @@ struct Incident<'a> {
     name: &'a str,
     /// The status this update set.
     status: &'a str,
-    impact: Option<&'static str>,
+    impact: Option<crate::vocab::Impact>,
     shortlink: &'a str,
     components: Vec<Component<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -69,7 +69,7 @@ struct Update<'a> {
 
 /// The JSON body for `msg`.
 pub fn body(msg: &Message, markdown: &str, delivery: &str) -> Vec<u8> {
-    let kind = msg.kind.name();
+    let kind = msg.kind.as_str();
     let b = Body {
         event: match msg.kind {
             PostKind::Incident => "incident_update",
@@ -141,7 +141,7 @@ pub fn send(
     let delivery = delivery_id(channel, &msg.id);
     let body = body(msg, markdown, &delivery);
     let mut headers = vec![
-        ("X-Lantern-Event", msg.kind.name().to_string()),
+        ("X-Lantern-Event", msg.kind.as_str().to_string()),
         ("X-Lantern-Delivery", delivery),
     ];
     if let Some(s) = secret {

@@ -3,6 +3,7 @@
 use super::settled::{self, Stamp};
 use super::views::{self, PostView, SiteView};
 use super::{Files, RenderError, Work, template_error, time};
+use crate::content::PostKind;
 use crate::i18n::Locale;
 use crate::site::Site;
 use rayon::prelude::*;
@@ -68,7 +69,7 @@ pub fn render_all(
                 site,
                 &p.path(),
                 &p.title,
-                &status_sentence(site, &view, loc),
+                &status_sentence(site, p.kind, &view, loc),
                 "",
                 stamp,
                 loc,
@@ -356,9 +357,9 @@ fn home_description(site: &Site, loc: &Locale) -> String {
     }
 }
 
-fn status_sentence(site: &Site, v: &PostView, loc: &Locale) -> String {
-    match (v.kind, v.ongoing) {
-        ("incident", true) => loc.f(
+fn status_sentence(site: &Site, kind: PostKind, v: &PostView, loc: &Locale) -> String {
+    match (kind, v.ongoing) {
+        (PostKind::Incident, true) => loc.f(
             "post.since",
             &[
                 ("status", &v.status_label),
@@ -366,14 +367,14 @@ fn status_sentence(site: &Site, v: &PostView, loc: &Locale) -> String {
                 ("overall", &views::overall_text(site, loc)),
             ],
         ),
-        ("incident", false) => loc.f(
+        (PostKind::Incident, false) => loc.f(
             "post.resolved_summary",
             &[
                 ("date", &v.date.date),
                 ("duration", v.duration.as_deref().unwrap_or("")),
             ],
         ),
-        ("maintenance", _) => loc.f(
+        (PostKind::Maintenance, _) => loc.f(
             "post.maintenance_summary",
             &[
                 ("from", &v.date.display),

@@ -2,9 +2,10 @@
 
 use super::markdown;
 use super::time::{self, TimeView};
-use crate::content::{Detail, IncidentStatus, MaintenanceStatus, Post};
+use crate::content::{Detail, Impact, Post};
 use crate::i18n::Locale;
 use crate::site::Site;
+use crate::site::status::ComponentStatus;
 use serde::Serialize;
 
 /// Site-wide values every page needs.
@@ -200,7 +201,7 @@ pub fn post<'a>(site: &'a Site, p: &'a Post, full: bool, loc: &Locale) -> PostVi
         })
         .collect();
     let mut v = PostView {
-        kind: p.kind.name(),
+        kind: p.kind.as_str(),
         slug: &p.slug,
         url: format!("{root}{}", p.path()),
         title: &p.title,
@@ -208,7 +209,7 @@ pub fn post<'a>(site: &'a Site, p: &'a Post, full: bool, loc: &Locale) -> PostVi
         date: time::view(p.date(), tz, loc),
         updated: time::view(p.updated(), tz, loc),
         components,
-        impact: "none",
+        impact: Impact::None.as_str(),
         impact_label: String::new(),
         status: "",
         status_label: String::new(),
@@ -228,11 +229,9 @@ pub fn post<'a>(site: &'a Site, p: &'a Post, full: bool, loc: &Locale) -> PostVi
     match &p.detail {
         Detail::Incident(inc) => {
             v.impact = inc.impact.as_str();
-            v.impact_label = loc
-                .t(&format!("impact.{}", inc.impact.as_str()))
-                .to_string();
-            v.status = incident_status(inc.status()).0;
-            v.status_label = label(incident_status(inc.status()), "incident_status", loc);
+            v.impact_label = loc.t(inc.impact.key()).to_string();
+            v.status = inc.status().as_str();
+            v.status_label = loc.t(inc.status().key()).to_string();
             v.ongoing = inc.is_open(site.now);
             v.resolved = inc.resolved.map(|r| time::view(r, tz, loc));
             v.duration = Some(time::duration(
@@ -249,17 +248,23 @@ pub fn post<'a>(site: &'a Site, p: &'a Post, full: bool, loc: &Locale) -> PostVi
             let updates = scheduled
                 .chain(inc.updates.iter().map(|u| (u, false)))
                 .map(|(u, s)| {
-                    let st = incident_status(u.status);
-                    update(u.at, st, "incident_status", &u.text, tz, loc, s)
+                    update(
+                        u.at,
+                        (u.status.as_str(), u.status.key()),
+                        &u.text,
+                        tz,
+                        loc,
+                        s,
+                    )
                 });
             fill_updates(&mut v, updates, full);
         }
         Detail::Maintenance(m) => {
-            let st = maintenance_status(m.status(site.now));
-            v.impact = "maintenance";
-            v.impact_label = loc.t("impact.maintenance").to_string();
-            v.status = st.0;
-            v.status_label = label(st, "maintenance_status", loc);
+            let st = m.status(site.now);
+            v.impact = p.kind.as_str();
+            v.impact_label = loc.t(p.kind.key()).to_string();
+            v.status = st.as_str();
+            v.status_label = loc.t(st.key()).to_string();
             v.ongoing = m.is_active(site.now);
             v.end = Some(time::view(m.end, tz, loc));
             v.duration = Some(time::duration(m.start, m.end, loc));
@@ -267,14 +272,20 @@ pub fn post<'a>(site: &'a Site, p: &'a Post, full: bool, loc: &Locale) -> PostVi
             let updates = scheduled
                 .chain(m.updates.iter().map(|u| (u, false)))
                 .map(|(u, s)| {
-                    let st = maintenance_status(u.status);
-                    update(u.at, st, "maintenance_status", &u.text, tz, loc, s)
+                    update(
+                        u.at,
+                        (u.status.as_str(), u.status.key()),
+                        &u.text,
+                        tz,
+                        loc,
+                        s,
+                    )
                 });
             fill_updates(&mut v, updates, full);
         }
         Detail::News(_) => {
-            v.impact = "news";
-            v.impact_label = loc.t("impact.news").to_string();
+            v.impact = p.kind.as_str();
+            v.impact_label = loc.t(p.kind.key()).to_string();
         }
     }
     v
@@ -289,10 +300,10 @@ fn fill_updates(v: &mut PostView, mut updates: impl Iterator<Item = UpdateView>,
     }
 }
 
+/// One update's view: `(word, key)` are its status word and catalogue key.
 fn update(
     at: chrono::DateTime<chrono::Utc>,
-    st: (&'static str, &'static str),
-    group: &str,
+    (word, key): (&'static str, &'static str),
     text: &str,
     tz: chrono_tz::Tz,
     loc: &Locale,
@@ -300,55 +311,19 @@ fn update(
 ) -> UpdateView {
     UpdateView {
         at: time::view(at, tz, loc),
-        status: st.0,
-        status_label: label(st, group, loc),
+        status: word,
+        status_label: loc.t(key).to_string(),
         html: markdown::to_html(text),
         scheduled,
     }
 }
 
-/// The reader's words for a status, from catalogue group `group` by machine word.
-pub fn label(st: (&'static str, &'static str), group: &str, loc: &Locale) -> String {
-    loc.t(&format!("{group}.{}", st.0)).to_string()
-}
-
 /// The reader's words for a component status.
-pub fn component_status(s: crate::site::status::ComponentStatus, loc: &Locale) -> String {
-    loc.t(&format!("component_status.{}", s.as_str()))
-        .to_string()
+pub fn component_status(s: ComponentStatus, loc: &Locale) -> String {
+    loc.t(s.key()).to_string()
 }
 
 /// The banner sentence in the reader's language.
 pub fn overall_text(site: &Site, loc: &Locale) -> String {
-    use crate::site::status::ComponentStatus as S;
-    let key = match site.overall.worst {
-        S::Operational => "banner.all_operational",
-        S::UnderMaintenance => "banner.maintenance",
-        S::DegradedPerformance => "banner.degraded",
-        S::Unknown => "banner.unknown",
-        S::PartialOutage => "banner.partial_outage",
-        S::MajorOutage => "banner.major_outage",
-    };
-    loc.t(key).to_string()
-}
-
-/// Machine word and reader's label of an incident status.
-pub fn incident_status(s: IncidentStatus) -> (&'static str, &'static str) {
-    match s {
-        IncidentStatus::Investigating => ("investigating", "Investigating"),
-        IncidentStatus::Identified => ("identified", "Identified"),
-        IncidentStatus::Monitoring => ("monitoring", "Monitoring"),
-        IncidentStatus::Resolved => ("resolved", "Resolved"),
-        IncidentStatus::Postmortem => ("postmortem", "Postmortem"),
-    }
-}
-
-/// Machine word and reader's label of a maintenance status.
-pub fn maintenance_status(s: MaintenanceStatus) -> (&'static str, &'static str) {
-    match s {
-        MaintenanceStatus::Scheduled => ("scheduled", "Scheduled"),
-        MaintenanceStatus::InProgress => ("in_progress", "In progress"),
-        MaintenanceStatus::Verifying => ("verifying", "Verifying"),
-        MaintenanceStatus::Completed => ("completed", "Completed"),
-    }
+    loc.t(site.overall.worst.banner_key()).to_string()
 }

@@ -1,57 +1,6 @@
 //! Component statuses and the overall indicator, as design.md defines them.
 
-use serde::Serialize;
-
-/// A component's state at one instant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ComponentStatus {
-    Operational,
-    UnderMaintenance,
-    DegradedPerformance,
-    /// No fresh monitoring data: never shown as operational.
-    Unknown,
-    PartialOutage,
-    MajorOutage,
-}
-
-impl ComponentStatus {
-    /// Machine word (Lantern's own outputs; `unknown` included).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ComponentStatus::Operational => "operational",
-            ComponentStatus::UnderMaintenance => "under_maintenance",
-            ComponentStatus::DegradedPerformance => "degraded_performance",
-            ComponentStatus::Unknown => "unknown",
-            ComponentStatus::PartialOutage => "partial_outage",
-            ComponentStatus::MajorOutage => "major_outage",
-        }
-    }
-
-    /// Words for readers.
-    pub fn label(self) -> &'static str {
-        match self {
-            ComponentStatus::Operational => "Operational",
-            ComponentStatus::UnderMaintenance => "Under maintenance",
-            ComponentStatus::DegradedPerformance => "Degraded performance",
-            ComponentStatus::Unknown => "Status unknown",
-            ComponentStatus::PartialOutage => "Partial outage",
-            ComponentStatus::MajorOutage => "Major outage",
-        }
-    }
-
-    /// Badness for the overall banner: higher is worse.
-    pub fn rank(self) -> u8 {
-        match self {
-            ComponentStatus::Operational => 0,
-            ComponentStatus::UnderMaintenance => 1,
-            ComponentStatus::DegradedPerformance => 2,
-            ComponentStatus::Unknown => 3,
-            ComponentStatus::PartialOutage => 4,
-            ComponentStatus::MajorOutage => 5,
-        }
-    }
-}
+pub use crate::vocab::{ComponentStatus, Indicator};
 
 /// The worse of two statuses.
 pub fn worst(a: ComponentStatus, b: ComponentStatus) -> ComponentStatus {
@@ -74,30 +23,6 @@ pub fn combine(
     let a = from_incidents.unwrap_or(ComponentStatus::Operational);
     let b = from_checks.unwrap_or(ComponentStatus::Operational);
     worst(a, b)
-}
-
-/// The page-level indicator (Statuspage's `status.indicator`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Indicator {
-    None,
-    Minor,
-    Major,
-    Critical,
-    Maintenance,
-}
-
-impl Indicator {
-    /// Machine word.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Indicator::None => "none",
-            Indicator::Minor => "minor",
-            Indicator::Major => "major",
-            Indicator::Critical => "critical",
-            Indicator::Maintenance => "maintenance",
-        }
-    }
 }
 
 /// The banner: indicator plus the sentence shown to readers.

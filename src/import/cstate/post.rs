@@ -143,9 +143,9 @@ pub fn render(
         } else {
             needs_component(&mut notes, "an incident");
             let impact = if severity == Severity::Down {
-                "major"
+                crate::vocab::Impact::Major
             } else {
-                "minor"
+                crate::vocab::Impact::Minor
             };
             head.push_str(&format!(
                 "impact: {impact}\n{comps}started: {}\n",
@@ -240,14 +240,16 @@ fn incident_updates(
         "Reported on our previous status page; the full report is below."
     };
     let mut s = format!(
-        "updates:\n  - at: {}\n    status: investigating\n    text: {}\n",
+        "updates:\n  - at: {}\n    status: {}\n    text: {}\n",
         iso(started),
+        crate::vocab::IncidentStatus::Investigating,
         quote(first)
     );
     if let Some(r) = resolved {
         s.push_str(&format!(
-            "  - at: {}\n    status: resolved\n    text: {}\n",
+            "  - at: {}\n    status: {}\n    text: {}\n",
             iso(r),
+            crate::vocab::IncidentStatus::Resolved,
             quote("This issue has been resolved.")
         ));
     }

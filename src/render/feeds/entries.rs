@@ -12,8 +12,8 @@
 use crate::content::{Detail, Post, PostKind, Update};
 use crate::i18n::Locale;
 use crate::render::time;
-use crate::render::views::{incident_status, maintenance_status};
 use crate::site::Site;
+use crate::vocab::{MaintenanceStatus, Word};
 use chrono::{DateTime, Utc};
 use pulldown_cmark::{CowStr, Event, Parser, Tag, html};
 use std::fmt::Write;
@@ -49,13 +49,9 @@ pub struct Entry<'a> {
 /// The source of an entry's HTML.
 #[derive(Debug, Clone, Copy)]
 enum Content<'a> {
-    /// An incident or maintenance update: its status word, the catalogue group that
-    /// translates it (`incident_status`, `maintenance_status`) and its Markdown text.
-    Update {
-        word: &'static str,
-        group: &'static str,
-        text: &'a str,
-    },
+    /// An incident or maintenance update: the catalogue key of its status label and
+    /// its Markdown text.
+    Update { key: &'static str, text: &'a str },
     /// Maintenance without updates: announced with its window and body.
     Scheduled,
     /// A news post: its body.
@@ -69,13 +65,9 @@ pub fn listed(site: &Site) -> Vec<Entry<'_>> {
     let mut out = Vec::new();
     for p in &site.posts {
         match &p.detail {
-            Detail::Incident(inc) => {
-                let words = |u: &Update<_>| incident_status(u.status);
-                push_updates(site, p, &inc.updates, (words, "incident_status"), &mut out);
-            }
+            Detail::Incident(inc) => push_updates(site, p, &inc.updates, &mut out),
             Detail::Maintenance(m) if !m.updates.is_empty() => {
-                let words = |u: &Update<_>| maintenance_status(u.status);
-                push_updates(site, p, &m.updates, (words, "maintenance_status"), &mut out);
+                push_updates(site, p, &m.updates, &mut out)
             }
             Detail::Maintenance(m) => {
                 out.push(Entry {
@@ -86,11 +78,11 @@ pub fn listed(site: &Site) -> Vec<Entry<'_>> {
                     url: post_url(site, p),
                     // No publication time is known; the window start is at least stable.
                     at: m.start,
-                    tags: vec![p.kind.name()],
+                    tags: vec![p.kind.as_str()],
                     html: String::new(),
                     content: Content::Scheduled,
                     markdown: &p.body,
-                    label: "Scheduled",
+                    label: MaintenanceStatus::Scheduled.label(),
                 });
             }
             Detail::News(n) => out.push(Entry {
@@ -99,7 +91,7 @@ pub fn listed(site: &Site) -> Vec<Entry<'_>> {
                 title: p.title.clone(),
                 url: post_url(site, p),
                 at: n.date,
-                tags: vec![p.kind.name()],
+                tags: vec![p.kind.as_str()],
                 html: String::new(),
                 content: Content::News,
                 markdown: &p.body,
@@ -131,8 +123,8 @@ pub fn fill_html(site: &Site, e: &mut Entry, loc: &Locale) {
         )
     };
     (e.title, e.html) = match (e.content, &p.detail) {
-        (Content::Update { word, group, text }, detail) => {
-            let label = crate::render::views::label((word, e.label), group, loc);
+        (Content::Update { key, text }, detail) => {
+            let label = loc.t(key).to_string();
             let mut html = status_line(p, &label, loc);
             if let Detail::Maintenance(m) = detail {
                 html.push_str(&window_line(site, m.start, m.end, loc));
@@ -142,7 +134,7 @@ pub fn fill_html(site: &Site, e: &mut Entry, loc: &Locale) {
             (entry_title(&label), html)
         }
         (Content::Scheduled, Detail::Maintenance(m)) => {
-            let mut html = status_line(p, loc.t("maintenance_status.scheduled"), loc);
+            let mut html = status_line(p, loc.t(MaintenanceStatus::Scheduled.key()), loc);
             html.push_str(&window_line(site, m.start, m.end, loc));
             html.push_str(&markdown(&p.body, &page));
             (entry_title(loc.t("kind.maintenance")), html)
@@ -152,20 +144,15 @@ pub fn fill_html(site: &Site, e: &mut Entry, loc: &Locale) {
 }
 
 /// One entry per update of an incident or maintenance.
-fn push_updates<'a, S>(
+fn push_updates<'a, S: Word>(
     site: &Site,
     p: &'a Post,
     updates: &'a [Update<S>],
-    (words, group): (
-        impl Fn(&Update<S>) -> (&'static str, &'static str),
-        &'static str,
-    ),
     out: &mut Vec<Entry<'a>>,
 ) {
     let page = post_url(site, p);
-    let keys = update_keys(updates.iter().map(|u| (u.at, words(u).0, u.written)));
+    let keys = update_keys(updates.iter().map(|u| (u.at, u.status.word(), u.written)));
     for (u, key) in updates.iter().zip(keys) {
-        let (word, label) = words(u);
         out.push(Entry {
             post: p,
             id: tag(site, &format!("{}/{}/{key}", p.kind.dir(), p.slug)),
@@ -173,15 +160,14 @@ fn push_updates<'a, S>(
             title: p.title.clone(),
             url: format!("{page}#{}", update_anchor(u.at)),
             at: u.at,
-            tags: vec![p.kind.name(), word],
+            tags: vec![p.kind.as_str(), u.status.word()],
             html: String::new(),
             content: Content::Update {
-                word,
-                group,
+                key: u.status.label_key(),
                 text: &u.text,
             },
             markdown: &u.text,
-            label,
+            label: u.status.english(),
         });
     }
 }

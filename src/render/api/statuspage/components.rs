@@ -31,15 +31,6 @@ pub struct Component<'a> {
     pub lantern_id: Option<&'a str>,
 }
 
-/// Statuspage's word for a Lantern status. Statuspage has no "unknown": stale data
-/// reads `degraded_performance`, the closest value that does not claim all is well.
-pub fn status_word(s: ComponentStatus) -> &'static str {
-    match s {
-        ComponentStatus::Unknown => "degraded_performance",
-        other => other.as_str(),
-    }
-}
-
 /// Every component in display order: each group object right before its children
 /// (grouped by first appearance in the config, as the status page shows them).
 pub fn all<'a>(site: &'a Site, page_id: &'a str) -> Vec<Component<'a>> {
@@ -67,7 +58,7 @@ pub fn all<'a>(site: &'a Site, page_id: &'a str) -> Vec<Component<'a>> {
         out.push(Component {
             id: group_id.clone(),
             name: group,
-            status: status_word(status),
+            status: status.statuspage_word(),
             created_at: iso(created.unwrap_or(site.now)),
             updated_at: iso(site.now),
             position: 0,
@@ -107,7 +98,7 @@ fn component<'a>(
     Component {
         id: component_id(site, i),
         name: &c.name,
-        status: status_word(site.components[i].status),
+        status: site.components[i].status.statuspage_word(),
         created_at: iso(created_at(site, i)),
         // The status was evaluated at this instant; Lantern keeps no change log.
         updated_at: iso(site.now),

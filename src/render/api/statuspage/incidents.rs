@@ -7,7 +7,6 @@ use super::stable_id;
 use crate::content::MaintenanceStatus;
 use crate::content::{Detail, Incident as Inc, IncidentStatus, Maintenance, Post};
 use crate::render::feeds::entries::{post_url, update_keys};
-use crate::render::views::{incident_status, maintenance_status};
 use crate::site::status::ComponentStatus;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -81,8 +80,8 @@ pub fn incident<'a>(ctx: &Ctx<'a>, i: usize) -> Option<Incident<'a>> {
 
 fn from_incident<'a>(ctx: &Ctx<'a>, p: &'a Post, inc: &'a Inc, open: bool) -> Incident<'a> {
     let now = ctx.site.now;
-    let id = stable_id("incident", &p.slug);
-    let words = |s: IncidentStatus| incident_status(s).0;
+    let id = stable_id(p.kind.as_str(), &p.slug);
+    let words = IncidentStatus::as_str;
     let keys = update_keys(
         inc.updates
             .iter()
@@ -92,7 +91,7 @@ fn from_incident<'a>(ctx: &Ctx<'a>, p: &'a Post, inc: &'a Inc, open: bool) -> In
     // resolving update moves them back. Lantern knows no other change.
     let hurt = crate::site::incident_status(inc.impact);
     let first = inc.updates.len().checked_sub(1);
-    let resolving = inc.updates.iter().rposition(|u| closes(u.status));
+    let resolving = inc.updates.iter().rposition(|u| u.status.closes());
     let targets = targets(ctx, p);
     let updates = inc
         .updates
@@ -102,7 +101,7 @@ fn from_incident<'a>(ctx: &Ctx<'a>, p: &'a Post, inc: &'a Inc, open: bool) -> In
         .map(|(n, (u, key))| {
             let uid = format!("incident/{}/{key}", p.slug);
             let change = match hurt {
-                Some(h) if Some(n) == first && !closes(u.status) => {
+                Some(h) if Some(n) == first && !u.status.closes() => {
                     Some((ComponentStatus::Operational, h))
                 }
                 Some(h) if Some(n) == resolving && resolving != first => {
@@ -148,8 +147,8 @@ fn from_incident<'a>(ctx: &Ctx<'a>, p: &'a Post, inc: &'a Inc, open: bool) -> In
 
 fn from_maintenance<'a>(ctx: &Ctx<'a>, p: &'a Post, m: &'a Maintenance) -> Incident<'a> {
     let now = ctx.site.now;
-    let id = stable_id("maintenance", &p.slug);
-    let words = |s| maintenance_status(s).0;
+    let id = stable_id(p.kind.as_str(), &p.slug);
+    let words = MaintenanceStatus::as_str;
     let keys = update_keys(m.updates.iter().map(|u| (u.at, words(u.status), u.written)));
     let working = |s| {
         matches!(
@@ -208,7 +207,7 @@ fn from_maintenance<'a>(ctx: &Ctx<'a>, p: &'a Post, m: &'a Maintenance) -> Incid
         monitoring_at: None,
         resolved_at: completed.map(iso),
         // Statuspage marks every scheduled maintenance with this impact.
-        impact: "maintenance",
+        impact: p.kind.as_str(),
         shortlink: post_url(ctx.site, p),
         started_at: started.map(iso),
         page_id: ctx.page_id,
@@ -224,16 +223,13 @@ fn from_maintenance<'a>(ctx: &Ctx<'a>, p: &'a Post, m: &'a Maintenance) -> Incid
 /// incident is open, because clients decide "still going on" from this word alone.
 fn status(inc: &Inc, open: bool) -> &'static str {
     let latest = inc.status();
-    let closed_word = matches!(
-        latest,
-        IncidentStatus::Resolved | IncidentStatus::Postmortem
-    );
+    let closed_word = latest.closes();
     match (open, closed_word) {
         // Resolved in the file but the last update was not: it is over all the same.
-        (false, false) if inc.resolved.is_some() => "resolved",
+        (false, false) if inc.resolved.is_some() => IncidentStatus::Resolved.as_str(),
         // Says resolved, but its resolved time is still to come.
-        (true, true) => "monitoring",
-        _ => incident_status(latest).0,
+        (true, true) => IncidentStatus::Monitoring.as_str(),
+        _ => latest.as_str(),
     }
 }
 
@@ -258,11 +254,6 @@ fn update<'a>(
         custom_tweet: (),
         tweet_id: (),
     }
-}
-
-/// Resolved or postmortem: the incident is over.
-fn closes(s: IncidentStatus) -> bool {
-    matches!(s, IncidentStatus::Resolved | IncidentStatus::Postmortem)
 }
 
 /// The post's components that exist, as (API id, name).
