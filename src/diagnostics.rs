@@ -13,7 +13,7 @@ pub fn terminal_safe(s: &str, keep_newlines: bool) -> Cow<'_, str> {
         (c.is_control() && c != '\t' && !(keep_newlines && c == '\n'))
             || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
             // Noncharacters: not controls, but never meant to be shown.
-            || (crate::render::clean::forbidden(c) && !c.is_control())
+            || (crate::chars::forbidden(c) && !c.is_control())
     };
     if !s.chars().any(unsafe_char) {
         return Cow::Borrowed(s);

@@ -36,19 +36,85 @@ pub struct DayFigures {
     pub latency_p95: Option<u32>,
 }
 
-/// Rolling windows ending now, in minutes: 24 h, 7 d, 30 d, 90 d.
-pub const WINDOWS: [(&str, usize); 4] = [
-    ("24h", 1440),
-    ("7d", 7 * 1440),
-    ("30d", 30 * 1440),
-    ("90d", 90 * 1440),
-];
+/// A rolling window ending now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    Hours24,
+    Days7,
+    Days30,
+    Days90,
+}
+
+impl Window {
+    /// Every window, shortest first (the order pages and reports list them in).
+    pub const ALL: [Window; 4] = [
+        Window::Hours24,
+        Window::Days7,
+        Window::Days30,
+        Window::Days90,
+    ];
+
+    /// Its name in machine outputs and catalogue keys.
+    pub fn name(self) -> &'static str {
+        match self {
+            Window::Hours24 => "24h",
+            Window::Days7 => "7d",
+            Window::Days30 => "30d",
+            Window::Days90 => "90d",
+        }
+    }
+
+    /// Its length in minutes.
+    pub fn minutes(self) -> usize {
+        match self {
+            Window::Hours24 => 1440,
+            Window::Days7 => 7 * 1440,
+            Window::Days30 => 30 * 1440,
+            Window::Days90 => 90 * 1440,
+        }
+    }
+}
+
+/// Minutes tallied over each rolling window ending now.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct Windows {
+    pub hours_24: Minutes,
+    pub days_7: Minutes,
+    pub days_30: Minutes,
+    pub days_90: Minutes,
+}
+
+impl Windows {
+    /// The tally of window `w`.
+    pub fn get(&self, w: Window) -> &Minutes {
+        match w {
+            Window::Hours24 => &self.hours_24,
+            Window::Days7 => &self.days_7,
+            Window::Days30 => &self.days_30,
+            Window::Days90 => &self.days_90,
+        }
+    }
+
+    fn get_mut(&mut self, w: Window) -> &mut Minutes {
+        match w {
+            Window::Hours24 => &mut self.hours_24,
+            Window::Days7 => &mut self.days_7,
+            Window::Days30 => &mut self.days_30,
+            Window::Days90 => &mut self.days_90,
+        }
+    }
+
+    /// Every window with its tally, shortest first.
+    pub fn iter(&self) -> impl Iterator<Item = (Window, &Minutes)> {
+        Window::ALL.into_iter().map(|w| (w, self.get(w)))
+    }
+}
 
 /// Per-day figures (one per grid day) and per-window tallies.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Figures {
     pub days: Vec<DayFigures>,
-    pub windows: [Minutes; 4],
+    pub windows: Windows,
 }
 
 /// Tally every minute of the grid for one component.
@@ -69,8 +135,8 @@ pub fn figures(grid: &Grid, input: &Inputs) -> Figures {
         maint[r.clone()].fill(true);
     }
     let no_checks = input.coverage.is_empty();
-    let window_from = WINDOWS.map(|(_, w)| n.saturating_sub(w));
-    let mut windows = [Minutes::default(); 4];
+    let window_from = Window::ALL.map(|w| n.saturating_sub(w.minutes()));
+    let mut windows = Windows::default();
     let per_minute = |i: usize, tally: &mut Minutes| {
         let check = input.coverage.iter().map(|c| c[i]).max().unwrap_or(0);
         let inc = incident[i];
@@ -128,10 +194,11 @@ pub fn figures(grid: &Grid, input: &Inputs) -> Figures {
     Figures { days, windows }
 }
 
-fn add_windows(windows: &mut [Minutes; 4], from: &[usize; 4], i: usize, m: &Minutes) {
-    for (w, &f) in windows.iter_mut().zip(from) {
+/// Add minute `i` to every window it falls in; `from[k]` is where `Window::ALL[k]` starts.
+fn add_windows(windows: &mut Windows, from: &[usize; 4], i: usize, m: &Minutes) {
+    for (w, &f) in Window::ALL.into_iter().zip(from) {
         if i >= f {
-            w.add(m);
+            windows.get_mut(w).add(m);
         }
     }
 }
@@ -181,7 +248,7 @@ mod tests {
         assert_eq!(d.uptime.unwrap().text(), "97.50");
         assert_eq!(d.latency_p50, Some(80));
         assert_eq!(
-            f.windows[0].down, 36,
+            f.windows.hours_24.down, 36,
             "the 24 h window ends now and holds the whole day"
         );
     }

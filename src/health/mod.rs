@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::diagnostics::Diagnostics;
 use crate::site::status::ComponentStatus;
 use chrono::{DateTime, Utc};
-pub use component::{Figures, Severity, WINDOWS};
+pub use component::{Figures, Severity, Window, Windows};
 pub use feed::Feed;
 use record::State;
 use std::ops::Range;

@@ -9,7 +9,7 @@ use super::message::Message;
 use super::webhook::hex;
 use crate::config::SmtpSecurity;
 use crate::config::notify::EmailConfig;
-use crate::render::feeds::escape_xml as esc;
+use crate::render::escape::escape_xml as esc;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};

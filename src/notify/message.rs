@@ -58,7 +58,7 @@ impl Message {
     pub fn new(site: &Site, item: &Item<'_>) -> Message {
         let c = &site.config;
         let p = item.post;
-        let page = entries::post_url(site, p);
+        let page = crate::render::urls::post_url(site, p);
         // Notifications stay in English (issue 15 translates the site, not messages).
         let en = crate::i18n::Locale::english();
         let (impact, window, window_iso) = match &p.detail {

@@ -8,7 +8,7 @@
 use crate::health::uptime::Percent;
 use crate::i18n::Locale;
 use crate::render::Files;
-use crate::render::feeds::escape_xml as esc;
+use crate::render::escape::escape_xml as esc;
 use crate::site::Site;
 use crate::site::status::ComponentStatus;
 use serde::Serialize;
@@ -159,8 +159,7 @@ fn uptime(site: &Site, i: usize) -> Option<Percent> {
     site.health
         .components
         .get(i)
-        .and_then(|h| h.figures.windows.get(3))
-        .and_then(|w| w.uptime())
+        .and_then(|h| h.figures.windows.days_90.uptime())
 }
 
 fn status_colour(s: ComponentStatus) -> Colour {

@@ -3,7 +3,7 @@
 use super::time::{self, TimeView};
 use crate::health::component::DayFigures;
 use crate::health::uptime::Minutes;
-use crate::health::{ComponentHealth, WINDOWS};
+use crate::health::{ComponentHealth, Window};
 use crate::i18n::Locale;
 use crate::site::Site;
 use serde::Serialize;
@@ -76,12 +76,13 @@ pub struct LastCheck {
 pub fn health_view(site: &Site, i: usize, loc: &Locale) -> HealthView {
     let h = &site.health.components[i];
     let c = &site.config.components[i];
-    let windows: Vec<WindowView> = WINDOWS
+    let windows: Vec<WindowView> = h
+        .figures
+        .windows
         .iter()
-        .zip(&h.figures.windows)
-        .map(|((name, _), m)| WindowView {
-            name,
-            label: loc.t(&format!("windows.{name}")).to_string(),
+        .map(|(w, m)| WindowView {
+            name: w.name(),
+            label: loc.t(&format!("windows.{}", w.name())).to_string(),
             uptime: m.uptime().map(|p| loc.percent(p)),
         })
         .collect();
@@ -102,7 +103,12 @@ pub fn health_view(site: &Site, i: usize, loc: &Locale) -> HealthView {
         plain_ok: plain_ok(loc),
         plain_nd: plain_nd(loc),
         has_checks: !c.checks.is_empty(),
-        uptime_90d: windows[3].uptime.clone(),
+        uptime_90d: h
+            .figures
+            .windows
+            .get(Window::Days90)
+            .uptime()
+            .map(|p| loc.percent(p)),
         oldest: loc.n("health.oldest", bars.len() as u64, &[]),
         oldest_narrow: loc.n("health.oldest", bars.len().min(NARROW_DAYS) as u64, &[]),
         windows,

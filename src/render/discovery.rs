@@ -1,7 +1,7 @@
 //! How browsers and crawlers find their way: `sitemap.xml`, `robots.txt`, `favicon.svg`.
 
 use crate::render::Files;
-use crate::render::feeds::escape_xml as esc;
+use crate::render::escape::escape_xml as esc;
 use crate::site::Site;
 use crate::site::status::ComponentStatus;
 use crate::time::iso;

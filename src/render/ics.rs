@@ -6,7 +6,7 @@
 
 use crate::content::{Maintenance, Post};
 use crate::render::Files;
-use crate::render::feeds::entries::post_url;
+use crate::render::urls::post_url;
 use crate::site::Site;
 use chrono::{DateTime, Utc};
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};

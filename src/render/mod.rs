@@ -6,6 +6,7 @@ pub mod bars;
 pub mod clean;
 pub mod days;
 pub mod discovery;
+pub mod escape;
 pub mod feeds;
 pub mod ics;
 pub mod markdown;
@@ -13,6 +14,7 @@ mod pages;
 pub mod settled;
 pub mod shadow;
 pub mod time;
+pub mod urls;
 pub mod views;
 
 use crate::site::Site;

@@ -2,6 +2,7 @@
 
 use super::markdown;
 use super::time::{self, TimeView};
+use super::urls;
 use crate::content::{Detail, Impact, Post};
 use crate::i18n::Locale;
 use crate::site::Site;
@@ -36,7 +37,7 @@ pub struct SiteView<'a> {
     pub overall: OverallView,
     pub preview: bool,
     /// Absolute URLs of the feeds and the maintenance calendar.
-    pub feeds: super::feeds::FeedLinks,
+    pub feeds: super::urls::FeedLinks,
 }
 
 /// The banner.
@@ -149,7 +150,7 @@ pub fn site_view<'a>(site: &'a Site, loc: &Locale) -> SiteView<'a> {
             status: site.overall.worst.as_str(),
         },
         preview: site.include_drafts,
-        feeds: super::feeds::links(c),
+        feeds: super::urls::links(c),
     }
 }
 
@@ -182,7 +183,7 @@ pub fn component<'a>(site: &'a Site, i: usize, loc: &Locale) -> ComponentView<'a
         group: c.group.as_deref(),
         status: status.as_str(),
         status_label: component_status(status, loc),
-        url: format!("{}components/{}/", site.config.base_path(), c.id),
+        url: urls::component_link(site.config.base_path(), &c.id),
     }
 }
 
@@ -197,13 +198,13 @@ pub fn post<'a>(site: &'a Site, p: &'a Post, full: bool, loc: &Locale) -> PostVi
         .map(|c| ComponentRef {
             id: &c.id,
             name: &c.name,
-            url: format!("{root}components/{}/", c.id),
+            url: urls::component_link(root, &c.id),
         })
         .collect();
     let mut v = PostView {
         kind: p.kind.as_str(),
         slug: &p.slug,
-        url: format!("{root}{}", p.path()),
+        url: urls::post_link(root, p),
         title: &p.title,
         draft: p.draft,
         date: time::view(p.date(), tz, loc),

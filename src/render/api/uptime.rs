@@ -1,6 +1,5 @@
 //! `api/uptime/<id>.json` and `.csv`: daily figures for SLA reports.
 
-use crate::health::WINDOWS;
 use crate::health::uptime::Percent;
 use crate::render::Files;
 use crate::site::Site;
@@ -80,10 +79,11 @@ pub fn render(site: &Site, files: &mut Files) {
             status: site.components[i].status.as_str(),
             last_result_at: h.last_result_at.map(iso),
             generated_at: iso(site.now),
-            windows: WINDOWS
+            windows: h
+                .figures
+                .windows
                 .iter()
-                .zip(&h.figures.windows)
-                .map(|((n, _), m)| (*n, m.uptime()))
+                .map(|(w, m)| (w.name(), m.uptime()))
                 .collect(),
             days,
         };

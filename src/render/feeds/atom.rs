@@ -1,7 +1,8 @@
 //! Atom 1.0 (RFC 4287), written by hand: every text value goes through `escape_xml`.
 
+use super::FeedMeta;
 use super::entries::Entry;
-use super::{FeedMeta, escape_xml as esc};
+use crate::render::escape::escape_xml as esc;
 use crate::time::iso;
 use std::fmt::Write;
 

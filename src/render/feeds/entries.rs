@@ -11,7 +11,9 @@
 
 use crate::content::{Detail, Post, PostKind, Update};
 use crate::i18n::Locale;
+use crate::render::escape::escape_xml;
 use crate::render::time;
+use crate::render::urls::post_url;
 use crate::site::Site;
 use crate::vocab::{MaintenanceStatus, Word};
 use chrono::{DateTime, Utc};
@@ -232,11 +234,6 @@ fn tag(site: &Site, specific: &str) -> String {
     format!("tag:{host},{TAG_YEAR}:{path}{specific}")
 }
 
-/// Absolute URL of a post's page.
-pub fn post_url(site: &Site, p: &Post) -> String {
-    format!("{}{}", site.config.base_url, p.path())
-}
-
 /// "Incident: <title> — <status>", so an entry read alone says what it is about.
 fn status_line(p: &Post, label: &str, loc: &Locale) -> String {
     let kind = match p.kind {
@@ -248,7 +245,7 @@ fn status_line(p: &Post, label: &str, loc: &Locale) -> String {
         "feed.status_line",
         &[("kind", kind), ("title", &p.title), ("status", label)],
     );
-    format!("<p><strong>{}</strong></p>\n", super::escape_xml(&line))
+    format!("<p><strong>{}</strong></p>\n", escape_xml(&line))
 }
 
 fn window_line(site: &Site, start: DateTime<Utc>, end: DateTime<Utc>, loc: &Locale) -> String {
@@ -260,7 +257,7 @@ fn window_line(site: &Site, start: DateTime<Utc>, end: DateTime<Utc>, loc: &Loca
             ("to", &time::view(end, tz, loc).display),
         ],
     );
-    format!("<p>{}</p>\n", super::escape_xml(&line))
+    format!("<p>{}</p>\n", escape_xml(&line))
 }
 
 fn affects_line(site: &Site, p: &Post, loc: &Locale) -> String {
@@ -268,7 +265,7 @@ fn affects_line(site: &Site, p: &Post, loc: &Locale) -> String {
         .components
         .iter()
         .filter_map(|id| site.config.component(id))
-        .map(|c| super::escape_xml(&c.name))
+        .map(|c| escape_xml(&c.name))
         .collect();
     let mut s = String::new();
     if !names.is_empty() {
@@ -276,7 +273,7 @@ fn affects_line(site: &Site, p: &Post, loc: &Locale) -> String {
         // Names are escaped one by one above; the catalogue text around them here.
         let text = loc.t("feed.affects");
         let (before, after) = text.split_once("{names}").unwrap_or((text, ""));
-        let (before, after) = (super::escape_xml(before), super::escape_xml(after));
+        let (before, after) = (escape_xml(before), escape_xml(after));
         let _ = writeln!(s, "<p>{before}{names}{after}</p>");
     }
     s

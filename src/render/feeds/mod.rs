@@ -9,47 +9,14 @@ pub mod entries;
 mod json_feed;
 mod rss;
 
-use crate::config::Config;
 use crate::render::Files;
 use crate::site::Site;
 use chrono::{DateTime, Utc};
 use entries::Entry;
 use rayon::prelude::*;
-use serde::Serialize;
 
 /// Entries per feed: the newest ones. Keeps feeds small for readers that poll often.
 pub const MAX_ENTRIES: usize = 50;
-
-/// Absolute URLs of the site's subscription outputs, for `<link rel="alternate">` and the
-/// footer's "Subscribe" line.
-#[derive(Debug, Clone, Serialize)]
-pub struct FeedLinks {
-    pub atom: String,
-    pub rss: String,
-    pub json: String,
-    /// `https://…/maintenance.ics`.
-    pub ics: String,
-    /// The same calendar as `webcal://…`, which calendar apps open as a subscription.
-    pub webcal: String,
-}
-
-/// The subscription URLs of a site.
-pub fn links(config: &Config) -> FeedLinks {
-    let base = config.base_url.as_str();
-    let ics = format!("{base}maintenance.ics");
-    // Calendar apps treat `webcal://` as "subscribe to this http(s) calendar".
-    let webcal = match ics.split_once("://") {
-        Some((_, rest)) => format!("webcal://{rest}"),
-        None => ics.clone(),
-    };
-    FeedLinks {
-        atom: format!("{base}feed.atom"),
-        rss: format!("{base}feed.rss"),
-        json: format!("{base}feed.json"),
-        ics,
-        webcal,
-    }
-}
 
 /// What a feed says about itself (everything but its entries).
 #[derive(Debug)]
@@ -90,7 +57,7 @@ pub fn render(site: &Site, files: &mut Files, loc: &crate::i18n::Locale) {
         .for_each(|(e, _)| entries::fill_html(site, e, loc));
     let all = all;
     let newest: Vec<&Entry> = all.iter().take(MAX_ENTRIES).collect();
-    let links = links(c);
+    let links = super::urls::links(c);
     let description = if c.description.trim().is_empty() {
         loc.f("feed.description", &[("title", &c.title)])
     } else {
@@ -134,40 +101,5 @@ pub fn render(site: &Site, files: &mut Files, loc: &crate::i18n::Locale) {
             &picked,
         );
         files.insert(path, atom::render(&m, &picked));
-    }
-}
-
-/// Escape text for XML content and attribute values (both quote kinds included).
-///
-/// Characters XML 1.0 forbids (most C0 controls, U+FFFE, U+FFFF) are dropped: one stray
-/// control character in a post must not make the whole feed unparseable.
-pub fn escape_xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + s.len() / 8);
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(ch),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_markup_and_drops_forbidden_controls() {
-        assert_eq!(
-            escape_xml("<script>&\"x'\u{0}\u{1b}\n"),
-            "&lt;script&gt;&amp;&quot;x&apos;\n"
-        );
-        assert_eq!(escape_xml("Café ✓"), "Café ✓");
     }
 }

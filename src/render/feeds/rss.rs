@@ -1,7 +1,8 @@
 //! RSS 2.0, written by hand: every text value goes through `escape_xml`.
 
+use super::FeedMeta;
 use super::entries::Entry;
-use super::{FeedMeta, escape_xml as esc};
+use crate::render::escape::escape_xml as esc;
 use chrono::{DateTime, Utc};
 use std::fmt::Write;
 
