@@ -12,7 +12,6 @@ pub mod window;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostics;
-use crate::site::status::ComponentStatus;
 use chrono::{DateTime, Utc};
 pub use component::{Figures, Severity, Window, Windows};
 pub use feed::Feed;
@@ -28,11 +27,21 @@ pub struct Spans {
     pub maintenance: Vec<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
+/// What a component's checks say now, from the newest result of each check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Up,
+    Degraded,
+    Down,
+    /// No check has a result newer than `stale_after`: a dead monitor proves nothing.
+    Stale,
+}
+
 /// What the checks say about one component.
 #[derive(Debug, Clone)]
 pub struct ComponentHealth {
     /// `None` when the component lists no checks (its status comes from posts alone).
-    pub from_checks: Option<ComponentStatus>,
+    pub from_checks: Option<Verdict>,
     pub last_result_at: Option<DateTime<Utc>>,
     /// Message of the result that decides the status (untrusted text: escape it).
     pub last_message: Option<String>,
@@ -41,11 +50,11 @@ pub struct ComponentHealth {
     pub up_last_hour: bool,
 }
 
-/// The health model for every component, in config order.
+/// The health model of the site: the grid and what was read. Each component's own
+/// health (from [`model`]) is kept with the component.
 #[derive(Debug, Clone)]
 pub struct Health {
     pub grid: Grid,
-    pub components: Vec<ComponentHealth>,
     pub results: u64,
     pub files: usize,
     pub bytes: u64,
@@ -125,8 +134,13 @@ pub fn read_feed(root: &Path, config: &Config, now: DateTime<Utc>) -> (Feed, Gri
     (feed, grid, diags)
 }
 
-/// Derive every component's health from the feed and the posts' spans.
-pub fn model(config: &Config, feed: Feed, grid: Grid, spans: &[Spans]) -> Health {
+/// Derive every component's health (config order) from the feed and the posts' spans.
+pub fn model(
+    config: &Config,
+    feed: Feed,
+    grid: Grid,
+    spans: &[Spans],
+) -> (Health, Vec<ComponentHealth>) {
     let stale = coverage::stale_minutes(config.health.stale_after);
     let coverages: std::collections::BTreeMap<&str, Vec<u8>> = feed
         .series
@@ -182,30 +196,26 @@ pub fn model(config: &Config, feed: Feed, grid: Grid, spans: &[Spans]) -> Health
             }
         })
         .collect();
-    Health {
+    let health = Health {
         grid,
-        components,
         results: feed.results,
         files: feed.files,
         bytes: feed.bytes,
-    }
+    };
+    (health, components)
 }
 
 fn range(grid: &Grid, from: DateTime<Utc>, to: DateTime<Utc>) -> Range<usize> {
     grid.range(from, to)
 }
 
-/// Status from the newest result of each check: the worst among fresh checks,
-/// `Unknown` when none is fresh (a dead monitor must not read as "operational").
+/// Verdict from the newest result of each check: the worst among fresh checks,
+/// `Stale` when none is fresh (a dead monitor must not read as all is well).
 fn current(
     series: &[&series::Series],
     now: DateTime<Utc>,
     stale_after: std::time::Duration,
-) -> (
-    Option<ComponentStatus>,
-    Option<DateTime<Utc>>,
-    Option<String>,
-) {
+) -> (Option<Verdict>, Option<DateTime<Utc>>, Option<String>) {
     let newest = series
         .iter()
         .filter_map(|s| s.latest.as_ref())
@@ -219,14 +229,14 @@ fn current(
         .filter(|l| l.at >= limit)
         .max_by(|a, b| a.state.cmp(&b.state).then(a.at.cmp(&b.at)));
     match worst {
-        None => (Some(ComponentStatus::Unknown), last_at, None),
+        None => (Some(Verdict::Stale), last_at, None),
         Some(l) => {
-            let status = match l.state {
-                State::Up => ComponentStatus::Operational,
-                State::Degraded => ComponentStatus::DegradedPerformance,
-                State::Down => ComponentStatus::MajorOutage,
+            let verdict = match l.state {
+                State::Up => Verdict::Up,
+                State::Degraded => Verdict::Degraded,
+                State::Down => Verdict::Down,
             };
-            (Some(status), last_at, l.message.clone())
+            (Some(verdict), last_at, l.message.clone())
         }
     }
 }

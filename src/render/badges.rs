@@ -9,8 +9,8 @@ use crate::health::uptime::Percent;
 use crate::i18n::Locale;
 use crate::render::Files;
 use crate::render::escape::escape_xml as esc;
-use crate::site::Site;
 use crate::site::status::ComponentStatus;
+use crate::site::{Component, Site};
 use serde::Serialize;
 
 /// A colour both for our SVG (hex, with a text colour that contrasts at least 4.5:1)
@@ -88,8 +88,8 @@ pub fn render(site: &Site, files: &mut Files, loc: &Locale) {
         .iter()
         .map(|s| crate::render::views::component_status(s.status, loc))
         .collect();
-    for (i, c) in site.config.components.iter().enumerate() {
-        let st = site.components[i].status;
+    for (i, comp) in site.components.iter().enumerate() {
+        let (c, st) = (&comp.config, comp.status);
         out.push((
             c.id.clone(),
             Badge {
@@ -101,22 +101,23 @@ pub fn render(site: &Site, files: &mut Files, loc: &Locale) {
         ));
     }
     let uptime_label: Vec<String> = site
-        .config
         .components
         .iter()
-        .map(|c| loc.f("badge.uptime", &[("name", &c.name)]))
+        .map(|c| loc.f("badge.uptime", &[("name", &c.config.name)]))
         .collect();
-    let uptime_text: Vec<String> = (0..site.config.components.len())
-        .map(|i| uptime(site, i).map_or_else(|| loc.t("badge.no_data").into(), |p| loc.percent(p)))
+    let uptime_text: Vec<String> = site
+        .components
+        .iter()
+        .map(|c| uptime(c).map_or_else(|| loc.t("badge.no_data").into(), |p| loc.percent(p)))
         .collect();
     let overall = crate::render::views::overall_text(site, loc);
-    for (i, c) in site.config.components.iter().enumerate() {
+    for (i, comp) in site.components.iter().enumerate() {
         out.push((
-            format!("{}-uptime", c.id),
+            format!("{}-uptime", comp.config.id),
             Badge {
                 label: &uptime_label[i],
                 message: &uptime_text[i],
-                colour: uptime(site, i).map_or(GREY, uptime_colour),
+                colour: uptime(comp).map_or(GREY, uptime_colour),
                 title: loc.f(
                     "badge.uptime_title",
                     &[("label", &uptime_label[i]), ("uptime", &uptime_text[i])],
@@ -154,12 +155,9 @@ pub fn render(site: &Site, files: &mut Files, loc: &Locale) {
     }
 }
 
-/// The 90-day window of component `i`, or `None` without data.
-fn uptime(site: &Site, i: usize) -> Option<Percent> {
-    site.health
-        .components
-        .get(i)
-        .and_then(|h| h.figures.windows.days_90.uptime())
+/// A component's 90-day uptime, or `None` without data.
+fn uptime(c: &Component) -> Option<Percent> {
+    c.health.figures.windows.days_90.uptime()
 }
 
 fn status_colour(s: ComponentStatus) -> Colour {

@@ -1,11 +1,11 @@
 //! Health views: daily uptime bars, windows, "last check" and the latency chart.
 
 use super::time::{self, TimeView};
+use crate::health::Window;
 use crate::health::component::DayFigures;
 use crate::health::uptime::Minutes;
-use crate::health::{ComponentHealth, Window};
 use crate::i18n::Locale;
-use crate::site::Site;
+use crate::site::{Component, Site};
 use serde::Serialize;
 
 /// One day's bar: a class for shape and colour, and words for everyone else.
@@ -72,10 +72,10 @@ pub struct LastCheck {
     pub stale: bool,
 }
 
-/// The health view of component `i` (config order).
-pub fn health_view(site: &Site, i: usize, loc: &Locale) -> HealthView {
-    let h = &site.health.components[i];
-    let c = &site.config.components[i];
+/// The health view of a component.
+pub fn health_view(site: &Site, comp: &Component, loc: &Locale) -> HealthView {
+    let h = &comp.health;
+    let c = &comp.config;
     let windows: Vec<WindowView> = h
         .figures
         .windows
@@ -95,7 +95,7 @@ pub fn health_view(site: &Site, i: usize, loc: &Locale) -> HealthView {
         at: time::view(t, site.config.timezone, loc),
         stale: (site.now - t).num_seconds() > site.config.health.stale_after.as_secs() as i64,
     });
-    let bars = bars(site, i, h, loc);
+    let bars = bars(site, comp, loc);
     HealthView {
         from: bars.first().map_or_else(String::new, |b| b.date.clone()),
         narrow: bars.len().min(NARROW_DAYS),
@@ -114,7 +114,7 @@ pub fn health_view(site: &Site, i: usize, loc: &Locale) -> HealthView {
         windows,
         last_check,
         message: h.last_message.clone(),
-        unexplained: site.components[i].unexplained,
+        unexplained: comp.unexplained,
         bars,
     }
 }
@@ -138,13 +138,13 @@ pub fn plain_nd(loc: &Locale) -> String {
     loc.t("bars.no_data").to_string()
 }
 
-fn bars(site: &Site, i: usize, h: &ComponentHealth, loc: &Locale) -> Vec<DayBar> {
+fn bars(site: &Site, comp: &Component, loc: &Locale) -> Vec<DayBar> {
     let grid = &site.health.grid;
     let root = site.config.base_path();
     grid.days
         .iter()
-        .zip(&h.figures.days)
-        .zip(super::days::incidents_per_day(site, i))
+        .zip(&comp.health.figures.days)
+        .zip(super::days::incidents_per_day(site, comp))
         .map(|((day, f), incidents)| {
             let class = class(f);
             let mut words = match f.uptime {
@@ -235,8 +235,8 @@ pub struct LatencyChart {
 }
 
 /// `None` when no day has latency figures.
-pub fn latency_chart(site: &Site, i: usize, loc: &Locale) -> Option<LatencyChart> {
-    let days = &site.health.components[i].figures.days;
+pub fn latency_chart(site: &Site, comp: &Component, loc: &Locale) -> Option<LatencyChart> {
+    let days = &comp.health.figures.days;
     let max = days.iter().filter_map(|d| d.latency_p95).max()?.max(1);
     let last = days.iter().rev().find(|d| d.latency_p50.is_some())?;
     let height = 100;

@@ -6,7 +6,7 @@ use super::time;
 use crate::health::component::DayFigures;
 use crate::health::uptime::Minutes;
 use crate::i18n::Locale;
-use crate::site::Site;
+use crate::site::{Component, Site};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
@@ -35,10 +35,10 @@ pub struct IncidentLink {
     pub url: String,
 }
 
-/// For each grid day (oldest first), the indexes of component `i`'s incidents open
+/// For each grid day (oldest first), the indexes of the component's incidents open
 /// during it, found by walking this component's posts once.
-pub fn incidents_per_day(site: &Site, i: usize) -> Vec<Vec<usize>> {
-    let c = &site.config.components[i];
+pub fn incidents_per_day(site: &Site, comp: &Component) -> Vec<Vec<usize>> {
+    let c = &comp.config;
     let grid = &site.health.grid;
     let mut per_day: Vec<Vec<usize>> = vec![Vec::new(); grid.days.len()];
     for &pi in &site.by_component[&c.id] {
@@ -59,16 +59,16 @@ pub fn incidents_per_day(site: &Site, i: usize) -> Vec<Vec<usize>> {
     per_day
 }
 
-/// Component `i`'s days, newest first: a reader looks for a recent day first.
-pub fn day_table(site: &Site, i: usize, loc: &Locale) -> Vec<DayRow> {
+/// A component's days, newest first: a reader looks for a recent day first.
+pub fn day_table(site: &Site, comp: &Component, loc: &Locale) -> Vec<DayRow> {
     let grid = &site.health.grid;
     let root = site.config.base_path();
-    let figures = &site.health.components[i].figures.days;
+    let figures = &comp.health.figures.days;
     let mut rows: Vec<DayRow> = grid
         .days
         .iter()
         .zip(figures)
-        .zip(incidents_per_day(site, i))
+        .zip(incidents_per_day(site, comp))
         .map(|((day, f), incidents)| DayRow {
             date: iso_date(day.date),
             label: time::date(day.date, loc),

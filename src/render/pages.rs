@@ -93,20 +93,15 @@ pub fn render_all(
         posts: &site.news,
     };
     archive(site, work, &sv, tera, files, &news, loc)?;
-    for (i, (c, state)) in site
-        .config
-        .components
-        .iter()
-        .zip(&site.components)
-        .enumerate()
-    {
+    for comp in &site.components {
+        let c = &comp.config;
         let path = format!("components/{}/", c.id);
-        let cv = views::component(site, i, loc);
+        let cv = views::component(site, comp, loc);
         let desc = loc.f(
             "home.problem",
             &[
                 ("name", &c.name),
-                ("status", &views::component_status(state.status, loc)),
+                ("status", &views::component_status(comp.status, loc)),
             ],
         );
         let meta = meta(site, &path, &c.name, &desc, "", Stamp::Live, loc);
@@ -118,8 +113,8 @@ pub fn render_all(
             .collect();
         let mut ctx = base(&sv, &meta);
         ctx.insert("component", &cv);
-        ctx.insert("latency", &super::bars::latency_chart(site, i, loc));
-        ctx.insert("days", &super::days::day_table(site, i, loc));
+        ctx.insert("latency", &super::bars::latency_chart(site, comp, loc));
+        ctx.insert("days", &super::days::day_table(site, comp, loc));
         ctx.insert("posts", &posts);
         ctx.insert("more", &(touching.len() > PAGE_SIZE));
         put(
@@ -335,15 +330,16 @@ fn meta(
 fn home_description(site: &Site, loc: &Locale) -> String {
     let overall = views::overall_text(site, loc);
     let bad: Vec<String> = site
-        .config
         .components
         .iter()
-        .zip(&site.components)
-        .filter(|(_, s)| s.status.rank() > 0)
-        .map(|(c, s)| {
+        .filter(|c| c.status.rank() > 0)
+        .map(|c| {
             // As the catalogue writes it: lowercasing would be wrong for German nouns.
-            let status = views::component_status(s.status, loc);
-            loc.f("home.problem", &[("name", &c.name), ("status", &status)])
+            let status = views::component_status(c.status, loc);
+            loc.f(
+                "home.problem",
+                &[("name", &c.config.name), ("status", &status)],
+            )
         })
         .collect();
     if bad.is_empty() {

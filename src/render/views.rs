@@ -5,8 +5,8 @@ use super::time::{self, TimeView};
 use super::urls;
 use crate::content::{Detail, Impact, Post};
 use crate::i18n::Locale;
-use crate::site::Site;
 use crate::site::status::ComponentStatus;
+use crate::site::{Component, Site};
 use serde::Serialize;
 
 /// Site-wide values every page needs.
@@ -157,9 +157,9 @@ pub fn site_view<'a>(site: &'a Site, loc: &Locale) -> SiteView<'a> {
 /// Every component with its status, grouped in config order of first appearance.
 pub fn groups<'a>(site: &'a Site, loc: &Locale) -> Vec<GroupView<'a>> {
     let mut groups: Vec<GroupView> = Vec::new();
-    for (i, c) in site.config.components.iter().enumerate() {
-        let view = component(site, i, loc);
-        let name = c.group.as_deref();
+    for c in &site.components {
+        let view = component(site, c, loc);
+        let name = c.config.group.as_deref();
         match groups.iter_mut().find(|g| g.name == name) {
             Some(g) => g.components.push(view),
             None => groups.push(GroupView {
@@ -171,12 +171,12 @@ pub fn groups<'a>(site: &'a Site, loc: &Locale) -> Vec<GroupView<'a>> {
     groups
 }
 
-/// The view of component `i` (config order), with its health.
-pub fn component<'a>(site: &'a Site, i: usize, loc: &Locale) -> ComponentView<'a> {
-    let c = &site.config.components[i];
-    let status = site.components[i].status;
+/// The view of a component, with its health.
+pub fn component<'a>(site: &'a Site, comp: &'a Component, loc: &Locale) -> ComponentView<'a> {
+    let c = &comp.config;
+    let status = comp.status;
     ComponentView {
-        health: super::bars::health_view(site, i, loc),
+        health: super::bars::health_view(site, comp, loc),
         id: &c.id,
         name: &c.name,
         description: c.description.as_deref(),
@@ -194,7 +194,8 @@ pub fn post<'a>(site: &'a Site, p: &'a Post, full: bool, loc: &Locale) -> PostVi
     let components = p
         .components
         .iter()
-        .filter_map(|id| site.config.component(id))
+        .filter_map(|id| site.component(id))
+        .map(|c| &c.config)
         .map(|c| ComponentRef {
             id: &c.id,
             name: &c.name,

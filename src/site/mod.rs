@@ -5,7 +5,7 @@ pub mod status;
 use crate::config::{self, Config};
 use crate::content::{self, Impact, Post, PostKind};
 use crate::diagnostics::{Diagnostic, Diagnostics, InvalidSite};
-use crate::health::{self, Health, Severity, Spans};
+use crate::health::{self, ComponentHealth, Health, Severity, Spans, Verdict};
 use chrono::{DateTime, Utc};
 use status::{ComponentStatus, Overall};
 use std::collections::BTreeMap;
@@ -28,10 +28,10 @@ pub struct Site {
     pub include_drafts: bool,
     /// Published posts (drafts only with `include_drafts`), newest first.
     pub posts: Vec<Post>,
-    /// One entry per configured component, in config order.
-    pub components: Vec<ComponentState>,
+    /// One record per configured component, in config order.
+    pub components: Vec<Component>,
     pub overall: Overall,
-    /// What the health checks say, per component in config order.
+    /// The health grid and what was read (each component's health is in `components`).
     pub health: Health,
     /// Indices into `posts`.
     pub open_incidents: Vec<usize>,
@@ -44,13 +44,16 @@ pub struct Site {
     pub by_component: BTreeMap<String, Vec<usize>>,
 }
 
-/// A component and its status now.
+/// A component: its `site.yaml` entry, its status now and what its checks say.
 #[derive(Debug, Clone)]
-pub struct ComponentState {
-    pub id: String,
+pub struct Component {
+    /// A copy of its entry in `site.yaml` (the config keeps its list, for lookups
+    /// while loading).
+    pub config: config::Component,
     pub status: ComponentStatus,
     /// Checks report a problem that no open incident or maintenance explains.
     pub unexplained: bool,
+    pub health: ComponentHealth,
 }
 
 /// Load config and posts, validate, and derive the model. Writes nothing.
@@ -111,7 +114,7 @@ impl Site {
                 .then_with(|| a.slug.cmp(&b.slug))
         });
         let spans = spans(&config, &posts, now);
-        let health = health::model(&config, feed, grid, &spans);
+        let (health, component_health) = health::model(&config, feed, grid, &spans);
         let mut site = Site {
             config,
             health,
@@ -128,7 +131,7 @@ impl Site {
             by_component: BTreeMap::new(),
         };
         site.index();
-        site.derive_statuses();
+        site.derive_components(component_health);
         site
     }
 
@@ -163,9 +166,9 @@ impl Site {
         self.upcoming_maintenance.reverse();
     }
 
-    fn derive_statuses(&mut self) {
-        let mut states = Vec::with_capacity(self.config.components.len());
-        for c in &self.config.components {
+    fn derive_components(&mut self, health: Vec<ComponentHealth>) {
+        let mut components = Vec::with_capacity(self.config.components.len());
+        for (c, health) in self.config.components.iter().zip(health) {
             let touching = &self.by_component[&c.id];
             let in_maintenance = touching
                 .iter()
@@ -176,21 +179,28 @@ impl Site {
                 .filter_map(|&i| self.posts[i].incident())
                 .filter_map(|inc| incident_status(inc.impact))
                 .reduce(status::worst);
-            let from_checks = self.health.components[states.len()].from_checks;
-            let status = status::combine(in_maintenance, from_incidents, from_checks);
-            let problem = matches!(
-                from_checks,
-                Some(ComponentStatus::MajorOutage | ComponentStatus::DegradedPerformance)
+            let verdict = health.from_checks;
+            let status = status::combine(
+                in_maintenance,
+                from_incidents,
+                verdict.map(status::from_checks),
             );
+            let problem = matches!(verdict, Some(Verdict::Down | Verdict::Degraded));
             let unexplained = problem && from_incidents.is_none() && !in_maintenance;
-            states.push(ComponentState {
-                id: c.id.clone(),
+            components.push(Component {
+                config: c.clone(),
                 status,
                 unexplained,
+                health,
             });
         }
-        self.overall = status::overall(states.iter().map(|s| s.status));
-        self.components = states;
+        self.overall = status::overall(components.iter().map(|c| c.status));
+        self.components = components;
+    }
+
+    /// The component with this id.
+    pub fn component(&self, id: &str) -> Option<&Component> {
+        self.components.iter().find(|c| c.config.id == id)
     }
 
     /// Warnings where checks and posts disagree: a problem with no incident, or an
@@ -198,33 +208,26 @@ impl Site {
     pub fn consistency_warnings(&self) -> Diagnostics {
         let mut d = Diagnostics::default();
         let feed_dir = Path::new("content").join(&self.config.health.dir);
-        for (c, st) in self.config.components.iter().zip(&self.components) {
-            if st.unexplained {
+        for c in &self.components {
+            if c.unexplained {
                 d.push(Diagnostic::warning(
                     &feed_dir,
                     format!(
                         "checks of component `{}` report {} and no open incident covers it; post an incident? (lantern new incident \"…\")",
-                        c.id,
-                        st.status.label().to_lowercase()
+                        c.config.id,
+                        c.status.label().to_lowercase()
                     ),
                 ));
             }
         }
         for p in self.select(&self.open_incidents) {
-            let idx: Vec<usize> = p
+            let checked: Vec<&Component> = p
                 .components
                 .iter()
-                .filter_map(|id| self.config.components.iter().position(|c| &c.id == id))
+                .filter_map(|id| self.component(id))
+                .filter(|c| !c.config.checks.is_empty())
                 .collect();
-            let checked: Vec<usize> = idx
-                .into_iter()
-                .filter(|&i| !self.config.components[i].checks.is_empty())
-                .collect();
-            if !checked.is_empty()
-                && checked
-                    .iter()
-                    .all(|&i| self.health.components[i].up_last_hour)
-            {
+            if !checked.is_empty() && checked.iter().all(|c| c.health.up_last_hour) {
                 d.push(Diagnostic::warning(
                     &p.source,
                     "the incident is open but every check of its components has been up for the last hour; resolve it? (lantern update FILE --status resolved \"…\")",

@@ -1,6 +1,17 @@
 //! Component statuses and the overall indicator, as design.md defines them.
 
+use crate::health::Verdict;
 pub use crate::vocab::{ComponentStatus, Indicator};
+
+/// The component status the checks' verdict alone implies.
+pub fn from_checks(v: Verdict) -> ComponentStatus {
+    match v {
+        Verdict::Up => ComponentStatus::Operational,
+        Verdict::Degraded => ComponentStatus::DegradedPerformance,
+        Verdict::Down => ComponentStatus::MajorOutage,
+        Verdict::Stale => ComponentStatus::Unknown,
+    }
+}
 
 /// The worse of two statuses.
 pub fn worst(a: ComponentStatus, b: ComponentStatus) -> ComponentStatus {

@@ -34,8 +34,8 @@ struct Day {
 
 /// Write the JSON and CSV report of every component.
 pub fn render(site: &Site, files: &mut Files) {
-    for (i, c) in site.config.components.iter().enumerate() {
-        let h = &site.health.components[i];
+    for comp in &site.components {
+        let (c, h) = (&comp.config, &comp.health);
         let days: Vec<Day> = site
             .health
             .grid
@@ -76,7 +76,7 @@ pub fn render(site: &Site, files: &mut Files) {
         let report = Report {
             component: &c.id,
             name: &c.name,
-            status: site.components[i].status.as_str(),
+            status: comp.status.as_str(),
             last_result_at: h.last_result_at.map(iso),
             generated_at: iso(site.now),
             windows: h

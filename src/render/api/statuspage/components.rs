@@ -2,8 +2,8 @@
 
 use super::api_time as iso;
 use super::stable_id;
-use crate::site::Site;
 use crate::site::status::{ComponentStatus, worst};
+use crate::site::{Component as SiteComponent, Site};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -34,27 +34,27 @@ pub struct Component<'a> {
 /// Every component in display order: each group object right before its children
 /// (grouped by first appearance in the config, as the status page shows them).
 pub fn all<'a>(site: &'a Site, page_id: &'a str) -> Vec<Component<'a>> {
-    let cfg = &site.config.components;
+    let cfg = &site.components;
     let mut out: Vec<Component<'a>> = Vec::with_capacity(cfg.len() + 4);
     let mut done = vec![false; cfg.len()];
     for i in 0..cfg.len() {
         if done[i] {
             continue;
         }
-        let Some(group) = cfg[i].group.as_deref() else {
+        let Some(group) = cfg[i].config.group.as_deref() else {
             done[i] = true;
-            out.push(component(site, page_id, i, None));
+            out.push(component(site, page_id, &cfg[i], None));
             continue;
         };
         let members: Vec<usize> = (i..cfg.len())
-            .filter(|&j| cfg[j].group.as_deref() == Some(group))
+            .filter(|&j| cfg[j].config.group.as_deref() == Some(group))
             .collect();
         let group_id = stable_id("group", group);
         let status = members
             .iter()
-            .map(|&j| site.components[j].status)
+            .map(|&j| cfg[j].status)
             .fold(ComponentStatus::Operational, worst);
-        let created = members.iter().map(|&j| created_at(site, j)).min();
+        let created = members.iter().map(|&j| created_at(site, &cfg[j])).min();
         out.push(Component {
             id: group_id.clone(),
             name: group,
@@ -69,12 +69,12 @@ pub fn all<'a>(site: &'a Site, page_id: &'a str) -> Vec<Component<'a>> {
             page_id,
             group: true,
             only_show_if_degraded: false,
-            components: Some(members.iter().map(|&j| component_id(site, j)).collect()),
+            components: Some(members.iter().map(|&j| component_id(&cfg[j])).collect()),
             lantern_id: None,
         });
         for j in members {
             done[j] = true;
-            out.push(component(site, page_id, j, Some(group_id.clone())));
+            out.push(component(site, page_id, &cfg[j], Some(group_id.clone())));
         }
     }
     for (n, c) in out.iter_mut().enumerate() {
@@ -83,23 +83,23 @@ pub fn all<'a>(site: &'a Site, page_id: &'a str) -> Vec<Component<'a>> {
     out
 }
 
-/// The API id of component `i` (config order).
-pub fn component_id(site: &Site, i: usize) -> String {
-    stable_id("component", &site.config.components[i].id)
+/// The API id of a component.
+pub fn component_id(c: &SiteComponent) -> String {
+    stable_id("component", &c.config.id)
 }
 
 fn component<'a>(
     site: &'a Site,
     page_id: &'a str,
-    i: usize,
+    comp: &'a SiteComponent,
     group_id: Option<String>,
 ) -> Component<'a> {
-    let c = &site.config.components[i];
+    let c = &comp.config;
     Component {
-        id: component_id(site, i),
+        id: component_id(comp),
         name: &c.name,
-        status: site.components[i].status.statuspage_word(),
-        created_at: iso(created_at(site, i)),
+        status: comp.status.statuspage_word(),
+        created_at: iso(created_at(site, comp)),
         // The status was evaluated at this instant; Lantern keeps no change log.
         updated_at: iso(site.now),
         position: 0,
@@ -117,8 +117,8 @@ fn component<'a>(
 
 /// As far back as Lantern knows the component: its oldest post, or the start of the
 /// health history.
-fn created_at(site: &Site, i: usize) -> DateTime<Utc> {
-    let id = &site.config.components[i].id;
+fn created_at(site: &Site, comp: &SiteComponent) -> DateTime<Utc> {
+    let id = &comp.config.id;
     site.by_component
         .get(id)
         .into_iter()
