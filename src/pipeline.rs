@@ -2,7 +2,7 @@
 
 use crate::diagnostics::{Diagnostics, InvalidSite};
 use crate::output::{self, OutputError, PublishOptions, WriteStats};
-use crate::render::{self, Files, RenderError, WorkCount};
+use crate::render::{self, Files, Observer, RenderError};
 use crate::site::{self, LoadOptions, Site};
 use crate::theme::{self, ThemeError};
 use std::path::Path;
@@ -26,20 +26,26 @@ pub struct Rendered {
     pub site: Site,
     pub warnings: Diagnostics,
     pub files: Files,
-    /// Work counters of the render, for the linearity test.
-    pub work: WorkCount,
 }
 
 /// Load, validate and render, writing nothing.
 pub fn render_site(opts: &LoadOptions) -> Result<Rendered, BuildError> {
+    render_site_observed(opts, &render::Unobserved)
+}
+
+/// As [`render_site`], telling `observer` about the render's work (the linearity
+/// test's seam).
+pub fn render_site_observed(
+    opts: &LoadOptions,
+    observer: &dyn Observer,
+) -> Result<Rendered, BuildError> {
     let (site, warnings) = site::load(opts)?;
     let theme = theme::load(&opts.root, &site.config.theme)?;
-    let (files, work) = render::render(&site, &theme)?;
+    let files = render::render_observed(&site, &theme, observer)?;
     Ok(Rendered {
         site,
         warnings,
         files,
-        work,
     })
 }
 

@@ -48,9 +48,9 @@ fn work(n: usize) -> lantern::render::WorkCount {
         base_url: None,
         now: chrono::DateTime::from_timestamp(EPOCH, 0).unwrap(),
     };
-    pipeline::render_site(&opts)
-        .expect("the generated site builds")
-        .work
+    let counter = lantern::render::WorkCounter::default();
+    pipeline::render_site_observed(&opts, &counter).expect("the generated site builds");
+    counter.count()
 }
 
 #[test]

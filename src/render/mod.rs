@@ -10,6 +10,7 @@ pub mod escape;
 pub mod feeds;
 pub mod ics;
 pub mod markdown;
+mod observer;
 mod pages;
 pub mod settled;
 pub mod shadow;
@@ -19,10 +20,9 @@ pub mod views;
 
 use crate::site::Site;
 use crate::theme::Theme;
-use std::collections::BTreeMap;
-use std::sync::atomic::AtomicUsize;
-
+pub use observer::{Observer, Unobserved, WorkCount, WorkCounter};
 pub use pages::PAGE_SIZE;
+use std::collections::BTreeMap;
 
 /// Every file of the built site: path relative to the output folder → bytes.
 pub type Files = BTreeMap<String, Vec<u8>>;
@@ -84,17 +84,32 @@ fn template_error(name: &str, e: &tera::Error) -> RenderError {
 }
 
 /// Render the whole site.
-pub fn render(site: &Site, theme: &Theme) -> Result<(Files, WorkCount), RenderError> {
+pub fn render(site: &Site, theme: &Theme) -> Result<Files, RenderError> {
+    render_observed(site, theme, &Unobserved)
+}
+
+/// Render the whole site, telling `observer` about the work done (the test seam of
+/// the linearity test; builds use [`render`]).
+pub fn render_observed(
+    site: &Site,
+    theme: &Theme,
+    observer: &dyn Observer,
+) -> Result<Files, RenderError> {
     let tera = templates(theme)?;
     let loc = locale(site, theme)?;
-    let work = Work::default();
+    let pages = pages::Pages {
+        site,
+        tera: &tera,
+        loc: &loc,
+        observer,
+    };
     // Pages on one side, feeds, calendars, API and badges on the other: both cores stay
     // busy to the end. Keys never collide (pages are `.html`); the others are added
     // after the pages, as when this ran in sequence.
     let (pages, others) = rayon::join(
         || {
             let mut files = Files::new();
-            pages::render_all(site, &tera, &mut files, &work, &loc).map(|()| files)
+            pages.render_all(&mut files).map(|()| files)
         },
         || {
             let mut files = Files::new();
@@ -129,11 +144,7 @@ pub fn render(site: &Site, theme: &Theme) -> Result<(Files, WorkCount), RenderEr
     for (name, bytes) in &theme.statics {
         files.insert(name.clone(), bytes.clone());
     }
-    let count = WorkCount {
-        renders: work.renders.into_inner(),
-        post_views: work.post_views.into_inner(),
-    };
-    Ok((files, count))
+    Ok(files)
 }
 
 /// The reader's language: shipped catalogue, the theme's `i18n/<tag>.yaml`, then the
@@ -151,19 +162,4 @@ pub fn locale(site: &Site, theme: &Theme) -> Result<crate::i18n::Locale, RenderE
         theme_file.as_ref().map(|(f, t)| (f.as_str(), *t)),
         &c.strings,
     )?)
-}
-
-/// Counters bumped while rendering (shared by the parallel page renders).
-#[derive(Debug, Default)]
-pub struct Work {
-    pub renders: AtomicUsize,
-    pub post_views: AtomicUsize,
-}
-
-/// How much work a render did: template renders and post views built. A template
-/// that walked every post for every page would make these grow with N².
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct WorkCount {
-    pub renders: usize,
-    pub post_views: usize,
 }
