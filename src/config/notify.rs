@@ -4,9 +4,9 @@
 //! password is named by an environment variable (`url_env`, `token_env`, …) and read only
 //! when a message is sent (see [`Channel::env`]).
 
-use crate::content::{Impact, PostKind};
 use crate::diagnostics::Diagnostic;
 use crate::time::Span;
+use crate::vocab::{Impact, PostKind};
 use serde::Deserialize;
 use std::path::{Component as PathPart, Path, PathBuf};
 use std::time::Duration;

@@ -236,14 +236,17 @@ impl Locale {
         catalogue::fill(text, &all)
     }
 
-    /// "99.98%" / "99,98 %" for a percentage; a full "100%" without decimals.
-    pub fn percent(&self, p: crate::health::uptime::Percent) -> String {
+    /// "99.98%" / "99,98 %" for a percentage given in hundredths (9998); a full "100%"
+    /// without decimals. Takes a plain number so that i18n (below config) needs nothing
+    /// from the health stage.
+    pub fn percent(&self, hundredths: u32) -> String {
         // Figures are floored, so 100 is exact: the decimals say nothing, and on the
         // home page they are repeated on hundreds of bars.
-        let n = if p.0 == 10_000 {
+        let n = if hundredths == 10_000 {
             "100".to_string()
         } else {
-            self.calendar.decimal(&p.text())
+            let text = format!("{}.{:02}", hundredths / 100, hundredths % 100);
+            self.calendar.decimal(&text)
         };
         self.f("format.percent", &[("n", &n)])
     }
@@ -351,22 +354,10 @@ mod tests {
         assert_eq!(de.t("banner.all_operational"), "Alles gut");
         let v = de.template_strings();
         assert_eq!(v["banner"]["all_operational"], "Alles gut");
-        assert_eq!(
-            de.percent(crate::health::uptime::Percent(9998)),
-            "99,98\u{a0}%"
-        );
-        assert_eq!(
-            Locale::english().percent(crate::health::uptime::Percent(9998)),
-            "99.98%"
-        );
-        assert_eq!(
-            Locale::english().percent(crate::health::uptime::Percent(10_000)),
-            "100%"
-        );
-        assert_eq!(
-            de.percent(crate::health::uptime::Percent(9_950)),
-            "99,50\u{a0}%"
-        );
+        assert_eq!(de.percent(9998), "99,98\u{a0}%");
+        assert_eq!(Locale::english().percent(9998), "99.98%");
+        assert_eq!(Locale::english().percent(10_000), "100%");
+        assert_eq!(de.percent(9_950), "99,50\u{a0}%");
         assert_eq!(Locale::english().t("no.such.key"), "no.such.key");
     }
 

@@ -108,7 +108,7 @@ pub fn render(site: &Site, files: &mut Files, loc: &Locale) {
     let uptime_text: Vec<String> = site
         .components
         .iter()
-        .map(|c| uptime(c).map_or_else(|| loc.t("badge.no_data").into(), |p| loc.percent(p)))
+        .map(|c| uptime(c).map_or_else(|| loc.t("badge.no_data").into(), |p| loc.percent(p.0)))
         .collect();
     let overall = crate::render::views::overall_text(site, loc);
     for (i, comp) in site.components.iter().enumerate() {

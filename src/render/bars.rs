@@ -1,9 +1,8 @@
 //! Health views: daily uptime bars, windows, "last check" and the latency chart.
 
+use super::days::{class, minute_words};
 use super::time::{self, TimeView};
 use crate::health::Window;
-use crate::health::component::DayFigures;
-use crate::health::uptime::Minutes;
 use crate::i18n::Locale;
 use crate::site::{Component, Site};
 use serde::Serialize;
@@ -83,7 +82,7 @@ pub fn health_view(site: &Site, comp: &Component, loc: &Locale) -> HealthView {
         .map(|(w, m)| WindowView {
             name: w.name(),
             label: loc.t(&format!("windows.{}", w.name())).to_string(),
-            uptime: m.uptime().map(|p| loc.percent(p)),
+            uptime: m.uptime().map(|p| loc.percent(p.0)),
         })
         .collect();
     let last_check = h.last_result_at.map(|t| LastCheck {
@@ -108,7 +107,7 @@ pub fn health_view(site: &Site, comp: &Component, loc: &Locale) -> HealthView {
             .windows
             .get(Window::Days90)
             .uptime()
-            .map(|p| loc.percent(p)),
+            .map(|p| loc.percent(p.0)),
         oldest: loc.n("health.oldest", bars.len() as u64, &[]),
         oldest_narrow: loc.n("health.oldest", bars.len().min(NARROW_DAYS) as u64, &[]),
         windows,
@@ -124,13 +123,7 @@ pub const NARROW_DAYS: usize = 30;
 
 /// The words of a day with full uptime and nothing else to say.
 pub fn plain_ok(loc: &Locale) -> String {
-    loc.f(
-        "bars.uptime",
-        &[(
-            "uptime",
-            &loc.percent(crate::health::uptime::Percent(10_000)),
-        )],
-    )
+    loc.f("bars.uptime", &[("uptime", &loc.percent(10_000))])
 }
 
 /// The words of a day without data.
@@ -148,7 +141,7 @@ fn bars(site: &Site, comp: &Component, loc: &Locale) -> Vec<DayBar> {
         .map(|((day, f), incidents)| {
             let class = class(f);
             let mut words = match f.uptime {
-                Some(p) => loc.f("bars.uptime", &[("uptime", &loc.percent(p))]),
+                Some(p) => loc.f("bars.uptime", &[("uptime", &loc.percent(p.0))]),
                 None => plain_nd(loc),
             };
             let sep = loc.t("format.list_sep");
@@ -177,18 +170,6 @@ fn bars(site: &Site, comp: &Component, loc: &Locale) -> Vec<DayBar> {
         .collect()
 }
 
-/// The bar class of a day's figures.
-pub fn class(f: &DayFigures) -> &'static str {
-    match f.uptime {
-        None if f.minutes.maintenance > 0 => "mt",
-        None => "nd",
-        Some(p) if p.0 >= 10_000 => "ok",
-        Some(p) if p.0 >= 9_900 => "d1",
-        Some(p) if p.0 >= 9_500 => "d2",
-        Some(_) => "d3",
-    }
-}
-
 /// The words the script writes for a day of `class` that carries none of its own.
 fn plain(class: &str, loc: &Locale) -> String {
     match class {
@@ -197,20 +178,6 @@ fn plain(class: &str, loc: &Locale) -> String {
         // Every other class always says more than a plain word: carry its words.
         _ => String::new(),
     }
-}
-
-/// The minutes of a day that were not plainly up, by kind: ["36 min down", "60 min maintenance"].
-pub fn minute_words(m: &Minutes, loc: &Locale) -> Vec<String> {
-    [
-        (m.down, "bars.down"),
-        (m.partial, "bars.partial"),
-        (m.degraded, "bars.degraded"),
-        (m.maintenance, "bars.maintenance"),
-    ]
-    .into_iter()
-    .filter(|(n, _)| *n > 0)
-    .map(|(n, key)| loc.f(key, &[("duration", &time::minutes(u64::from(n), loc))]))
-    .collect()
 }
 
 /// The latency chart of a component page: two polylines in a fixed viewBox, with
@@ -281,7 +248,8 @@ pub fn latency_chart(site: &Site, comp: &Component, loc: &Locale) -> Option<Late
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::health::uptime::Percent;
+    use crate::health::component::DayFigures;
+    use crate::health::uptime::{Minutes, Percent};
 
     fn figures(uptime: Option<u32>, maintenance: u32) -> DayFigures {
         DayFigures {
@@ -323,7 +291,7 @@ mod tests {
             assert_eq!(plain(c, &en), "", "{c} always says more");
         }
         // The plain words are what a full day's words would be.
-        let full = en.f("bars.uptime", &[("uptime", &en.percent(Percent(10_000)))]);
+        let full = en.f("bars.uptime", &[("uptime", &en.percent(10_000))]);
         assert_eq!(plain_ok(&en), full);
         let de = Locale::new("de", None, &Default::default()).unwrap();
         assert_eq!(plain_ok(&de), "100\u{a0}%");

@@ -1,7 +1,6 @@
 //! The day table of a component page (a row per day, newest first, `id="YYYY-MM-DD"` so a
 //! day has an address) and the one-line summary of a row of day bars.
 
-use super::bars::{class, minute_words};
 use super::time;
 use crate::health::component::DayFigures;
 use crate::health::uptime::Minutes;
@@ -17,7 +16,7 @@ pub struct DayRow {
     pub date: String,
     /// "20 Nov 2026"
     pub label: String,
-    /// The bar class of the day (see [`super::bars::DayBar::class`]).
+    /// The bar class of the day (see [`class`]; the bars use the same).
     pub class: &'static str,
     /// "97.50%", or `None` without data.
     pub uptime: Option<String>,
@@ -73,7 +72,7 @@ pub fn day_table(site: &Site, comp: &Component, loc: &Locale) -> Vec<DayRow> {
             date: iso_date(day.date),
             label: time::date(day.date, loc),
             class: class(f),
-            uptime: f.uptime.map(|p| loc.percent(p)),
+            uptime: f.uptime.map(|p| loc.percent(p.0)),
             affected: minute_words(&f.minutes, loc).join(loc.t("format.list_sep")),
             incidents: incidents
                 .iter()
@@ -118,13 +117,39 @@ pub fn summary(days: &[DayFigures], loc: &Locale) -> String {
                 0 => loc.t("days.no_downtime").to_string(),
                 k => loc.n("days.down_days", k, &[]),
             };
-            let uptime = loc.f("health.uptime_value", &[("uptime", &loc.percent(p))]);
+            let uptime = loc.f("health.uptime_value", &[("uptime", &loc.percent(p.0))]);
             loc.f(
                 "days.summary",
                 &[("window", &window), ("down", &down), ("uptime", &uptime)],
             )
         }
     }
+}
+
+/// The bar class of a day's figures.
+pub fn class(f: &DayFigures) -> &'static str {
+    match f.uptime {
+        None if f.minutes.maintenance > 0 => "mt",
+        None => "nd",
+        Some(p) if p.0 >= 10_000 => "ok",
+        Some(p) if p.0 >= 9_900 => "d1",
+        Some(p) if p.0 >= 9_500 => "d2",
+        Some(_) => "d3",
+    }
+}
+
+/// The minutes of a day that were not plainly up, by kind: ["36 min down", "60 min maintenance"].
+pub fn minute_words(m: &Minutes, loc: &Locale) -> Vec<String> {
+    [
+        (m.down, "bars.down"),
+        (m.partial, "bars.partial"),
+        (m.degraded, "bars.degraded"),
+        (m.maintenance, "bars.maintenance"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, key)| loc.f(key, &[("duration", &time::minutes(u64::from(n), loc))]))
+    .collect()
 }
 
 #[cfg(test)]
