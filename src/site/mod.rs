@@ -177,7 +177,7 @@ impl Site {
                 .iter()
                 .filter(|i| self.open_incidents.contains(i))
                 .filter_map(|&i| self.posts[i].incident())
-                .filter_map(|inc| incident_status(inc.impact))
+                .filter_map(|inc| status_from_impact(inc.impact))
                 .reduce(status::worst);
             let verdict = health.from_checks;
             let status = status::combine(
@@ -270,7 +270,7 @@ fn spans(config: &Config, posts: &[Post], now: DateTime<Utc>) -> Vec<Spans> {
 }
 
 /// What an open incident of this impact does to its components.
-pub fn incident_status(impact: Impact) -> Option<ComponentStatus> {
+pub fn status_from_impact(impact: Impact) -> Option<ComponentStatus> {
     match impact {
         Impact::Critical | Impact::Major => Some(ComponentStatus::MajorOutage),
         Impact::Minor => Some(ComponentStatus::PartialOutage),

@@ -86,18 +86,24 @@ pub enum UpdateStatus {
 }
 
 impl UpdateStatus {
-    /// Every status, incident words first.
-    const ALL: [UpdateStatus; 9] = [
-        UpdateStatus::Incident(IncidentStatus::Investigating),
-        UpdateStatus::Incident(IncidentStatus::Identified),
-        UpdateStatus::Incident(IncidentStatus::Monitoring),
-        UpdateStatus::Incident(IncidentStatus::Resolved),
-        UpdateStatus::Incident(IncidentStatus::Postmortem),
-        UpdateStatus::Maintenance(MaintenanceStatus::Scheduled),
-        UpdateStatus::Maintenance(MaintenanceStatus::InProgress),
-        UpdateStatus::Maintenance(MaintenanceStatus::Verifying),
-        UpdateStatus::Maintenance(MaintenanceStatus::Completed),
-    ];
+    const COUNT: usize = IncidentStatus::ALL.len() + MaintenanceStatus::ALL.len();
+
+    /// Every status, incident words first; built from the two sets, so a word added
+    /// there is accepted here too.
+    const ALL: [UpdateStatus; Self::COUNT] = {
+        let mut out = [UpdateStatus::Incident(IncidentStatus::ALL[0]); Self::COUNT];
+        let mut i = 0;
+        while i < IncidentStatus::ALL.len() {
+            out[i] = UpdateStatus::Incident(IncidentStatus::ALL[i]);
+            i += 1;
+        }
+        let mut j = 0;
+        while j < MaintenanceStatus::ALL.len() {
+            out[i + j] = UpdateStatus::Maintenance(MaintenanceStatus::ALL[j]);
+            j += 1;
+        }
+        out
+    };
 
     /// The word as written in front matter.
     pub fn as_str(self) -> &'static str {

@@ -90,7 +90,7 @@ fn from_incident<'a>(ctx: &Ctx<'a>, p: &'a Post, inc: &'a Inc, open: bool) -> In
     );
     // The first update moves the components to what the impact implies; the first
     // resolving update moves them back. Lantern knows no other change.
-    let hurt = crate::site::incident_status(inc.impact);
+    let hurt = crate::site::status_from_impact(inc.impact);
     let first = inc.updates.len().checked_sub(1);
     let resolving = inc.updates.iter().rposition(|u| u.status.closes());
     let targets = targets(ctx, p);
