@@ -26,7 +26,7 @@ pub fn load_posts(
     let mut diags = Diagnostics::default();
     let mut files = Vec::new();
     let fence = Fence::site(root);
-    for &kind in PostKind::ALL {
+    for kind in PostKind::ALL {
         let (found, links) = post_files(root, &fence, kind);
         files.extend(found.into_iter().map(|p| (kind, p)));
         for link in &links {

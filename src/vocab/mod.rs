@@ -39,7 +39,7 @@ macro_rules! vocabulary {
 
         impl $name {
             /// Every value, in `Ord` order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub const ALL: [$name; [$(stringify!($variant)),+].len()] = [$($name::$variant),+];
 
             /// The word in YAML, JSON and CSS classes.
             pub fn as_str(self) -> &'static str {
@@ -132,13 +132,13 @@ mod tests {
 
     #[test]
     fn words_round_trip_through_serde_and_parse() {
-        for &s in IncidentStatus::ALL {
+        for s in IncidentStatus::ALL {
             let json = serde_json::to_string(&s).unwrap();
             assert_eq!(json, format!("\"{}\"", s.as_str()));
             assert_eq!(serde_json::from_str::<IncidentStatus>(&json).unwrap(), s);
             assert_eq!(IncidentStatus::parse(s.as_str()), Some(s));
         }
-        for &s in ComponentStatus::ALL {
+        for s in ComponentStatus::ALL {
             assert_eq!(ComponentStatus::parse(s.as_str()), Some(s));
             assert_eq!(s.key(), format!("component_status.{}", s.as_str()));
         }

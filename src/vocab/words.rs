@@ -58,7 +58,7 @@ impl PostKind {
 
 impl clap::ValueEnum for PostKind {
     fn value_variants<'a>() -> &'a [Self] {
-        PostKind::ALL
+        &PostKind::ALL
     }
 
     fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
