@@ -212,6 +212,9 @@ mod tests {
             Ok(UpdateStatus::Incident(IncidentStatus::Resolved))
         );
         assert!(UpdateStatus::from_str("fixed", false).is_err());
+        let resolved = UpdateStatus::Incident(IncidentStatus::Resolved);
+        assert_eq!(resolved.to_string(), "resolved");
+        assert_eq!(resolved.kind(), PostKind::Incident);
         assert_eq!(
             UpdateStatus::words_for(PostKind::Maintenance),
             ["scheduled", "in_progress", "verifying", "completed"]
