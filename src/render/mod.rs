@@ -109,7 +109,7 @@ pub fn render_observed(
     let (pages, others) = rayon::join(
         || {
             let mut files = Files::new();
-            pages.render_all(&mut files).map(|()| files)
+            pages::render_all(&pages, &mut files).map(|()| files)
         },
         || {
             let mut files = Files::new();

@@ -47,7 +47,7 @@ struct Pagination {
 }
 
 /// What every page function needs: the model, the templates, the reader's language
-/// and the observer told about each unit of work.
+/// and the observer told about each unit of work. Passed once, as `pg`.
 pub struct Pages<'a> {
     pub site: &'a Site,
     pub tera: &'a Tera,
@@ -55,224 +55,142 @@ pub struct Pages<'a> {
     pub observer: &'a dyn Observer,
 }
 
-impl Pages<'_> {
-    /// Render every HTML page into `files`.
-    pub fn render_all(&self, files: &mut Files) -> Result<(), RenderError> {
-        let (site, loc) = (self.site, self.loc);
-        let sv = views::site_view(site, loc);
-        self.home(&sv, files)?;
-        // Post pages are independent: render them in parallel, then insert in order
-        // (a BTreeMap), so the output does not depend on the number of threads.
-        let pages: Vec<(String, Vec<u8>)> = site
-            .posts
-            .par_iter()
-            .map(|p| {
-                let view = self.post_view(p, true);
-                let stamp = settled::stamp([p], site.now);
-                let meta = meta(
-                    site,
-                    &p.path(),
-                    &p.title,
-                    &status_sentence(site, p.kind, &view, loc),
-                    "",
-                    stamp,
-                    loc,
-                );
-                let mut ctx = base(&sv, &meta);
-                ctx.insert("post", &view);
-                let html = render(self.tera, "post.html", &ctx, self.observer)?;
-                Ok((format!("{}index.html", p.path()), html))
-            })
-            .collect::<Result<_, RenderError>>()?;
-        files.extend(pages);
-        let history = Section {
-            name: "history",
-            title: loc.t("list.history"),
-            posts: &site.history,
-        };
-        self.archive(&sv, files, &history)?;
-        let news = Section {
-            name: "news",
-            title: loc.t("list.news"),
-            posts: &site.news,
-        };
-        self.archive(&sv, files, &news)?;
-        for comp in &site.components {
-            let c = &comp.config;
-            let path = format!("components/{}/", c.id);
-            let cv = views::component(site, comp, loc);
-            let desc = loc.f(
-                "home.problem",
-                &[
-                    ("name", &c.name),
-                    ("status", &views::component_status(comp.status, loc)),
-                ],
-            );
-            let meta = meta(site, &path, &c.name, &desc, "", Stamp::Live, loc);
-            let touching = &site.by_component[&c.id];
-            let posts: Vec<PostView> = site
-                .select(touching)
-                .take(PAGE_SIZE)
-                .map(|p| self.post_view(p, false))
-                .collect();
-            let mut ctx = base(&sv, &meta);
-            ctx.insert("component", &cv);
-            ctx.insert("latency", &super::bars::latency_chart(site, comp, loc));
-            ctx.insert("days", &super::days::day_table(site, comp, loc));
-            ctx.insert("posts", &posts);
-            ctx.insert("more", &(touching.len() > PAGE_SIZE));
-            self.put("component.html", &ctx, format!("{path}index.html"), files)?;
-        }
-        let meta = meta(
-            site,
-            "404.html",
-            loc.t("not_found.title"),
-            &site.config.description,
-            "",
-            Stamp::Settled(None),
-            loc,
-        );
-        self.put("404.html", &base(&sv, &meta), "404.html".into(), files)?;
-        Ok(())
-    }
-
-    fn home(&self, sv: &SiteView, files: &mut Files) -> Result<(), RenderError> {
-        let (site, loc) = (self.site, self.loc);
-        // Past means over: not open, not running, not still to come.
-        let current = |i: &usize| {
-            site.open_incidents.contains(i)
-                || site.active_maintenance.contains(i)
-                || site.upcoming_maintenance.contains(i)
-                || site.posts[*i].date() > site.now
-        };
-        let recent: Vec<usize> = site
-            .history
-            .iter()
-            .copied()
-            .filter(|i| !current(i))
-            .take(HOME_LIST)
-            .collect();
-        let meta = meta(
-            site,
-            "",
-            &site.config.title,
-            &home_description(site, loc),
-            "status",
-            Stamp::Live,
-            loc,
-        );
-        let mut ctx = base(sv, &meta);
-        ctx.insert("groups", &views::groups(site, loc));
-        // Every open incident is shown: during an outage nothing may be cut off.
-        ctx.insert(
-            "open_incidents",
-            &self.summaries(&site.open_incidents, usize::MAX),
-        );
-        ctx.insert(
-            "active_maintenance",
-            &self.summaries(&site.active_maintenance, usize::MAX),
-        );
-        ctx.insert(
-            "upcoming_maintenance",
-            &self.summaries(&site.upcoming_maintenance, HOME_LIST),
-        );
-        ctx.insert("news", &self.summaries(&site.news, HOME_LIST));
-        ctx.insert("recent", &self.summaries(&recent, HOME_LIST));
-        self.put("index.html", &ctx, "index.html".into(), files)
-    }
-
-    fn summaries(&self, idx: &[usize], n: usize) -> Vec<PostView<'_>> {
-        idx.iter()
-            .take(n)
-            .map(|&i| self.post_view(&self.site.posts[i], false))
-            .collect()
-    }
-
-    fn archive(&self, sv: &SiteView, files: &mut Files, sec: &Section) -> Result<(), RenderError> {
-        let (site, loc) = (self.site, self.loc);
-        // Grouped by month: `<section>/`, `<section>/page/2/`, …
-        let (section, title, idx) = (sec.name, sec.title, sec.posts);
-        let root = site.config.base_path();
-        let chunks: Vec<&[usize]> = if idx.is_empty() {
-            vec![&[][..]]
-        } else {
-            idx.chunks(PAGE_SIZE).collect()
-        };
-        let total = chunks.len();
-        let page_path = |n: usize| {
-            if n == 1 {
-                format!("{section}/")
-            } else {
-                format!("{section}/page/{n}/")
-            }
-        };
-        for (i, chunk) in chunks.iter().enumerate() {
-            let number = i + 1;
-            let mut months: Vec<MonthView> = Vec::new();
-            for p in site.select(chunk) {
-                let label = time::month(p.date(), site.config.timezone, loc);
-                let view = self.post_view(p, false);
-                match months.last_mut() {
-                    Some(m) if m.label == label => m.posts.push(view),
-                    _ => months.push(MonthView {
-                        label,
-                        posts: vec![view],
-                    }),
-                }
-            }
-            let pagination = Pagination {
-                number,
-                total,
-                prev: (number > 1).then(|| format!("{root}{}", page_path(number - 1))),
-                next: (number < total).then(|| format!("{root}{}", page_path(number + 1))),
-            };
-            let page_title = if number == 1 {
-                title.to_string()
-            } else {
-                loc.f(
-                    "list.page_title",
-                    &[("title", title), ("n", &loc.integer(number as u64))],
-                )
-            };
-            let path = page_path(number);
-            let stamp = settled::stamp(site.select(chunk), site.now);
+/// Render every HTML page into `files`.
+pub fn render_all(pg: &Pages, files: &mut Files) -> Result<(), RenderError> {
+    let (site, loc) = (pg.site, pg.loc);
+    let sv = views::site_view(site, loc);
+    home(pg, &sv, files)?;
+    // Post pages are independent: render them in parallel, then insert in order
+    // (a BTreeMap), so the output does not depend on the number of threads.
+    let pages: Vec<(String, Vec<u8>)> = site
+        .posts
+        .par_iter()
+        .map(|p| {
+            let view = post_view(pg, p, true);
+            let stamp = settled::stamp([p], site.now);
             let meta = meta(
                 site,
-                &path,
-                &page_title,
-                &site.config.description,
-                section,
+                &p.path(),
+                &p.title,
+                &status_sentence(site, p.kind, &view, loc),
+                "",
                 stamp,
                 loc,
             );
-            let mut ctx = base(sv, &meta);
-            ctx.insert("heading", title);
-            ctx.insert("months", &months);
-            ctx.insert("pagination", &pagination);
-            self.put("list.html", &ctx, format!("{path}index.html"), files)?;
-        }
-        Ok(())
+            let mut ctx = base(&sv, &meta);
+            ctx.insert("post", &view);
+            let html = render(pg.tera, "post.html", &ctx, pg.observer)?;
+            Ok((format!("{}index.html", p.path()), html))
+        })
+        .collect::<Result<_, RenderError>>()?;
+    files.extend(pages);
+    let history = Section {
+        name: "history",
+        title: loc.t("list.history"),
+        posts: &site.history,
+    };
+    archive(pg, &sv, files, &history)?;
+    let news = Section {
+        name: "news",
+        title: loc.t("list.news"),
+        posts: &site.news,
+    };
+    archive(pg, &sv, files, &news)?;
+    for comp in &site.components {
+        let c = &comp.config;
+        let path = format!("components/{}/", c.id);
+        let cv = views::component(site, comp, loc);
+        let desc = loc.f(
+            "home.problem",
+            &[
+                ("name", &c.name),
+                ("status", &views::component_status(comp.status, loc)),
+            ],
+        );
+        let meta = meta(site, &path, &c.name, &desc, "", Stamp::Live, loc);
+        let touching = &site.by_component[&c.id];
+        let posts: Vec<PostView> = site
+            .select(touching)
+            .take(PAGE_SIZE)
+            .map(|p| post_view(pg, p, false))
+            .collect();
+        let mut ctx = base(&sv, &meta);
+        ctx.insert("component", &cv);
+        ctx.insert("latency", &super::bars::latency_chart(site, comp, loc));
+        ctx.insert("days", &super::days::day_table(site, comp, loc));
+        ctx.insert("posts", &posts);
+        ctx.insert("more", &(touching.len() > PAGE_SIZE));
+        put(
+            pg,
+            "component.html",
+            &ctx,
+            format!("{path}index.html"),
+            files,
+        )?;
     }
+    let meta = meta(
+        site,
+        "404.html",
+        loc.t("not_found.title"),
+        &site.config.description,
+        "",
+        Stamp::Settled(None),
+        loc,
+    );
+    put(pg, "404.html", &base(&sv, &meta), "404.html".into(), files)?;
+    Ok(())
+}
 
-    fn put(
-        &self,
-        template: &str,
-        ctx: &Context,
-        path: String,
-        files: &mut Files,
-    ) -> Result<(), RenderError> {
-        files.insert(path, render(self.tera, template, ctx, self.observer)?);
-        Ok(())
-    }
+fn home(pg: &Pages, sv: &SiteView, files: &mut Files) -> Result<(), RenderError> {
+    let (site, loc) = (pg.site, pg.loc);
+    // Past means over: not open, not running, not still to come.
+    let current = |i: &usize| {
+        site.open_incidents.contains(i)
+            || site.active_maintenance.contains(i)
+            || site.upcoming_maintenance.contains(i)
+            || site.posts[*i].date() > site.now
+    };
+    let recent: Vec<usize> = site
+        .history
+        .iter()
+        .copied()
+        .filter(|i| !current(i))
+        .take(HOME_LIST)
+        .collect();
+    let meta = meta(
+        site,
+        "",
+        &site.config.title,
+        &home_description(site, loc),
+        "status",
+        Stamp::Live,
+        loc,
+    );
+    let mut ctx = base(sv, &meta);
+    ctx.insert("groups", &views::groups(site, loc));
+    // Every open incident is shown: during an outage nothing may be cut off.
+    ctx.insert(
+        "open_incidents",
+        &summaries(pg, &site.open_incidents, usize::MAX),
+    );
+    ctx.insert(
+        "active_maintenance",
+        &summaries(pg, &site.active_maintenance, usize::MAX),
+    );
+    ctx.insert(
+        "upcoming_maintenance",
+        &summaries(pg, &site.upcoming_maintenance, HOME_LIST),
+    );
+    ctx.insert("news", &summaries(pg, &site.news, HOME_LIST));
+    ctx.insert("recent", &summaries(pg, &recent, HOME_LIST));
+    put(pg, "index.html", &ctx, "index.html".into(), files)
+}
 
-    /// Build a post's view, telling the observer: the per-build total proves the work is linear.
-    fn post_view<'a>(&self, p: &'a crate::content::Post, full: bool) -> PostView<'a>
-    where
-        Self: 'a,
-    {
-        self.observer.post_view_built();
-        views::post(self.site, p, full, self.loc)
-    }
+fn summaries<'a>(pg: &Pages<'a>, idx: &[usize], n: usize) -> Vec<PostView<'a>> {
+    idx.iter()
+        .take(n)
+        .map(|&i| post_view(pg, &pg.site.posts[i], false))
+        .collect()
 }
 
 /// A paginated archive: its URL section, heading and posts (newest first).
@@ -280,6 +198,72 @@ struct Section<'a> {
     name: &'static str,
     title: &'a str,
     posts: &'a [usize],
+}
+
+fn archive(pg: &Pages, sv: &SiteView, files: &mut Files, sec: &Section) -> Result<(), RenderError> {
+    let (site, loc) = (pg.site, pg.loc);
+    // Grouped by month: `<section>/`, `<section>/page/2/`, …
+    let (section, title, idx) = (sec.name, sec.title, sec.posts);
+    let root = site.config.base_path();
+    let chunks: Vec<&[usize]> = if idx.is_empty() {
+        vec![&[][..]]
+    } else {
+        idx.chunks(PAGE_SIZE).collect()
+    };
+    let total = chunks.len();
+    let page_path = |n: usize| {
+        if n == 1 {
+            format!("{section}/")
+        } else {
+            format!("{section}/page/{n}/")
+        }
+    };
+    for (i, chunk) in chunks.iter().enumerate() {
+        let number = i + 1;
+        let mut months: Vec<MonthView> = Vec::new();
+        for p in site.select(chunk) {
+            let label = time::month(p.date(), site.config.timezone, loc);
+            let view = post_view(pg, p, false);
+            match months.last_mut() {
+                Some(m) if m.label == label => m.posts.push(view),
+                _ => months.push(MonthView {
+                    label,
+                    posts: vec![view],
+                }),
+            }
+        }
+        let pagination = Pagination {
+            number,
+            total,
+            prev: (number > 1).then(|| format!("{root}{}", page_path(number - 1))),
+            next: (number < total).then(|| format!("{root}{}", page_path(number + 1))),
+        };
+        let page_title = if number == 1 {
+            title.to_string()
+        } else {
+            loc.f(
+                "list.page_title",
+                &[("title", title), ("n", &loc.integer(number as u64))],
+            )
+        };
+        let path = page_path(number);
+        let stamp = settled::stamp(site.select(chunk), site.now);
+        let meta = meta(
+            site,
+            &path,
+            &page_title,
+            &site.config.description,
+            section,
+            stamp,
+            loc,
+        );
+        let mut ctx = base(sv, &meta);
+        ctx.insert("heading", title);
+        ctx.insert("months", &months);
+        ctx.insert("pagination", &pagination);
+        put(pg, "list.html", &ctx, format!("{path}index.html"), files)?;
+    }
+    Ok(())
 }
 
 fn base(sv: &SiteView, meta: &PageMeta) -> Context {
@@ -376,4 +360,21 @@ fn render(
     tera.render(template, ctx)
         .map(String::into_bytes)
         .map_err(|e| template_error(template, &e))
+}
+
+fn put(
+    pg: &Pages,
+    template: &str,
+    ctx: &Context,
+    path: String,
+    files: &mut Files,
+) -> Result<(), RenderError> {
+    files.insert(path, render(pg.tera, template, ctx, pg.observer)?);
+    Ok(())
+}
+
+/// Build a post's view, telling the observer: the per-build total proves the work is linear.
+fn post_view<'a>(pg: &Pages<'a>, p: &'a crate::content::Post, full: bool) -> PostView<'a> {
+    pg.observer.post_view_built();
+    views::post(pg.site, p, full, pg.loc)
 }
