@@ -223,6 +223,26 @@ mod tests {
     }
 
     #[test]
+    fn the_command_line_offers_every_word_once() {
+        let words: Vec<String> = UpdateStatus::value_variants()
+            .iter()
+            .map(|v| v.to_possible_value().unwrap().get_name().to_string())
+            .collect();
+        assert_eq!(
+            words.len(),
+            IncidentStatus::ALL.len() + MaintenanceStatus::ALL.len()
+        );
+        assert_eq!(words[0], "investigating");
+        assert_eq!(words.last().map(String::as_str), Some("completed"));
+        assert_eq!(
+            PostKind::from_str("maintenance", false),
+            Ok(PostKind::Maintenance)
+        );
+        assert!(PostKind::from_str("post", false).is_err());
+        assert_eq!(PostKind::value_variants().len(), 3);
+    }
+
+    #[test]
     fn kinds_and_folders() {
         assert_eq!(PostKind::from_dir("incidents"), Some(PostKind::Incident));
         assert_eq!(PostKind::from_dir("incident"), None);
