@@ -157,10 +157,12 @@ fn visible_text(html: &str) -> Vec<String> {
                     out.push(decode(&v));
                 }
             }
-            if name == "meta" && !tag.contains("og:url") && !tag.contains("og:locale") {
-                if let Some(v) = attr_value(tag, "content") {
-                    out.push(decode(&v));
-                }
+            if name == "meta"
+                && !tag.contains("og:url")
+                && !tag.contains("og:locale")
+                && let Some(v) = attr_value(tag, "content")
+            {
+                out.push(decode(&v));
             }
         }
         if !VOID.contains(&name.as_str()) && !tag.ends_with('/') {

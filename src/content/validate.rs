@@ -73,12 +73,13 @@ pub fn incident(inc: &Incident, ctx: &Ctx, diags: &mut Diagnostics) {
         if resolved < inc.started {
             diags.push(ctx.at_key("resolved", "is before `started`".into()));
         }
-    } else if let Some(latest) = inc.updates.first() {
-        if matches!(
+    } else if let Some(latest) = inc.updates.first()
+        && matches!(
             latest.status,
             IncidentStatus::Resolved | IncidentStatus::Postmortem
-        ) {
-            diags.push(ctx.at_update(
+        )
+    {
+        diags.push(ctx.at_update(
                 latest.written,
                 format!(
                     "the latest update says `{}` but the incident has no `resolved` time; add `resolved: {}`",
@@ -86,7 +87,6 @@ pub fn incident(inc: &Incident, ctx: &Ctx, diags: &mut Diagnostics) {
                     crate::time::iso(latest.at)
                 ),
             ));
-        }
     }
     if inc.started > ctx.now {
         diags.push(
