@@ -115,8 +115,13 @@ pub fn render(
     let comps = format!("components: [{}]\n", ids.join(", "));
     let needs_component = |notes: &mut Vec<String>, what: &str| {
         if ids.is_empty() {
+            let why = if issue.affected.is_empty() {
+                "no affected systems"
+            } else {
+                "none of its affected systems is a component of the site"
+            };
             notes.push(format!(
-                "{f}: no affected systems, but {what} needs a component; add one before `lantern check` passes"
+                "{f}: {why}, but {what} needs a component; add one before `lantern check` passes"
             ));
         }
     };
