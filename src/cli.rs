@@ -196,7 +196,8 @@ pub struct ImportArgs {
     #[arg(long, value_name = "ZONE")]
     pub timezone: Option<String>,
     /// cstate: map an affected system to a component id, `Name=id` (repeatable);
-    /// unmapped names are slugified.
+    /// other names match a component's name or id in site.yaml (ignoring case) or
+    /// are left out (slugified when there is no site.yaml).
     #[arg(long = "component", value_name = "NAME=ID")]
     pub components: Vec<String>,
     /// upptime: days reconstructed, ending at the last update [default: 90; at most 3660].

@@ -202,18 +202,18 @@ impl Fence {
                     continue;
                 }
             };
-            if entry.path_is_symlink() {
-                if let Err(p) = self.check(entry.path()) {
-                    let is_dir = entry.file_type().is_dir();
-                    if is_dir {
-                        walk.skip_current_dir();
-                    }
-                    // A skipped file is not read anyway; a folder's files would be.
-                    if is_dir || !skip(entry.file_name()) {
-                        problems.push(p);
-                    }
-                    continue;
+            if entry.path_is_symlink()
+                && let Err(p) = self.check(entry.path())
+            {
+                let is_dir = entry.file_type().is_dir();
+                if is_dir {
+                    walk.skip_current_dir();
                 }
+                // A skipped file is not read anyway; a folder's files would be.
+                if is_dir || !skip(entry.file_name()) {
+                    problems.push(p);
+                }
+                continue;
             }
             if entry.file_type().is_file() && !skip(entry.file_name()) {
                 files.push(entry.into_path());

@@ -3,6 +3,7 @@
 //! The pipeline runs one way: load ([`config`], [`content`]) → validate → model
 //! ([`site`]) → render ([`render`], with a [`theme`]) → write ([`output`]).
 
+pub mod atomic_file;
 pub mod chars;
 pub mod cli;
 pub mod cmd;

@@ -36,12 +36,29 @@ pub fn parse_timestamp(s: &str) -> Result<DateTime<Utc>, String> {
     ))
 }
 
+/// Deserialize a string and convert it inside the visitor, so that a bad value is
+/// an error of the value itself: the YAML parser then places it at the value (after
+/// `String::deserialize` it would be placed at the enclosing mapping).
+fn parse_str<'de, D, T>(d: D, parse: impl FnOnce(&str) -> Result<T, String>) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    struct Text<F>(F);
+    impl<T, F: FnOnce(&str) -> Result<T, String>> serde::de::Visitor<'_> for Text<F> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<T, E> {
+            (self.0)(s).map_err(E::custom)
+        }
+    }
+    d.deserialize_str(Text(parse))
+}
+
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        parse_timestamp(&s)
-            .map(Timestamp)
-            .map_err(serde::de::Error::custom)
+        parse_str(d, |s| parse_timestamp(s).map(Timestamp))
     }
 }
 
@@ -62,14 +79,15 @@ pub struct DateOnly(pub NaiveDate);
 
 impl<'de> Deserialize<'de> for DateOnly {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        let s = s.trim();
-        if let Ok(date) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-            return Ok(DateOnly(date));
-        }
-        parse_timestamp(s)
-            .map(|t| DateOnly(t.date_naive()))
-            .map_err(|_| serde::de::Error::custom(format!("`{s}` is not a date like `2026-11-27`")))
+        parse_str(d, |s| {
+            let s = s.trim();
+            if let Ok(date) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+                return Ok(DateOnly(date));
+            }
+            parse_timestamp(s)
+                .map(|t| DateOnly(t.date_naive()))
+                .map_err(|_| format!("`{s}` is not a date like `2026-11-27`"))
+        })
     }
 }
 
@@ -112,8 +130,7 @@ pub fn parse_span(s: &str) -> Result<Duration, String> {
 
 impl<'de> Deserialize<'de> for Span {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        parse_span(&s).map(Span).map_err(serde::de::Error::custom)
+        parse_str(d, |s| parse_span(s).map(Span))
     }
 }
 

@@ -288,7 +288,12 @@ fn unknown_checks_and_future_results_are_warnings() {
 fn the_example_feed_builds_with_figures() {
     let site = Site::example();
     // The example feed ends at 2026-11-28T09:00Z.
-    run_at(site.tmp(), 1_795_856_400, ["build", "--root", "site"]).assert_ok();
+    run_at(
+        site.tmp(),
+        common::EXAMPLE_FEED_END,
+        ["build", "--root", "site"],
+    )
+    .assert_ok();
     let db = uptime_json(&site, "database");
     assert_eq!(db["status"], "operational");
     let outage = day(&db, "2026-11-20");

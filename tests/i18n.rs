@@ -9,8 +9,6 @@ use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
-/// The example feed ends at 2026-11-28T09:00:00Z: the page as it was at that moment.
-const EPOCH: i64 = 1_795_856_400;
 const LANGS: [&str; 12] = [
     "en", "de", "fr", "es", "pt-BR", "it", "nl", "pl", "sv", "ja", "zh-CN", "ar",
 ];
@@ -28,8 +26,7 @@ fn built(lang: &str, extra: &str) -> (Site, PathBuf) {
     );
     let cfg = cfg.replacen("\nlanguage: en\n", &format!("\nlanguage: {lang}\n"), 1);
     site.write("content/site.yaml", format!("{cfg}{extra}"));
-    let out = site.tmp().join("out");
-    site.build_into_at(&out, EPOCH).assert_ok();
+    let out = site.build_out_at_feed_end();
     (site, out)
 }
 
@@ -157,10 +154,12 @@ fn visible_text(html: &str) -> Vec<String> {
                     out.push(decode(&v));
                 }
             }
-            if name == "meta" && !tag.contains("og:url") && !tag.contains("og:locale") {
-                if let Some(v) = attr_value(tag, "content") {
-                    out.push(decode(&v));
-                }
+            if name == "meta"
+                && !tag.contains("og:url")
+                && !tag.contains("og:locale")
+                && let Some(v) = attr_value(tag, "content")
+            {
+                out.push(decode(&v));
             }
         }
         if !VOID.contains(&name.as_str()) && !tag.ends_with('/') {

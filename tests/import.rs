@@ -414,7 +414,7 @@ fn cstate_issues_become_posts_that_check_and_build() {
         "{out}"
     );
     assert!(
-        out.contains("\"Gateway\" → gateway (not mapped: slugified name)"),
+        out.contains("\"Gateway\" → gateway (name in site.yaml)"),
         "{out}"
     );
     assert!(out.contains("`pin` has no Lantern equivalent"), "{out}");
@@ -544,20 +544,48 @@ fn cstate_needs_a_timezone_for_local_dates() {
 }
 
 #[test]
-fn cstate_reports_unmapped_systems_missing_from_the_site() {
+fn cstate_leaves_out_systems_the_site_lacks_and_reports_flag_ids_it_lacks() {
     let s = cstate_site();
     let issues = fixture("cstate-issues");
-    let r = ok(
-        s.path(),
-        CSTATE_NOW,
-        &[
+    let import = |extra: &[&str]| {
+        let mut args = vec![
             "import",
             "cstate",
             path(&issues),
             "--timezone",
             "Europe/Berlin",
-        ],
+        ];
+        args.extend(extra);
+        ok(s.path(), CSTATE_NOW, &args)
+    };
+    // "Media Proxy" is neither a name nor an id in site.yaml (that is `Media`/`media`).
+    let r = import(&[]);
+    assert!(
+        r.stdout.contains(
+            "affected system `Media Proxy` matches no component in site.yaml (by name or id), so it is left out of 2026-11-18-api-outage.md, 2026-11-19-slow-uploads.md"
+        ),
+        "{}",
+        r.stdout
     );
+    assert!(
+        r.stdout.contains("2026-11-19-slow-uploads.md: none of its affected systems is a component of the site, but an incident needs a component"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        !r.stdout.contains("not in content/site.yaml"),
+        "{}",
+        r.stdout
+    );
+    let c = failed(s.path(), &["check"]);
+    assert!(
+        c.stderr
+            .contains("2026-11-19-slow-uploads.md:5: field `components`: list at least one"),
+        "{}",
+        c.stderr
+    );
+    // An id given with --component is the operator's word: kept, and named if missing.
+    let r = import(&["--component", "Media Proxy=media-proxy"]);
     assert!(
         r.stdout.contains("not in content/site.yaml: media-proxy"),
         "{}",

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 /// Leaf first. A module may import only modules listed before it.
 const ORDER: &[&str] = &[
     "vocab",
+    "atomic_file",
     "chars",
     "time",
     "diagnostics",

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{EPOCH, Site, run_at, snapshot};
+use common::{EPOCH, Generated, Site, run_at, snapshot};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -17,29 +17,15 @@ fn site(n: usize) -> Site {
         "content/site.yaml",
         "title: Big\nbase_url: https://big.test/\ncomponents:\n  - { id: a, name: A }\n  - { id: b, name: B }\n",
     );
-    for i in 0..n {
-        let (y, m, d) = (2023 + i % 3, 1 + i % 12, 1 + i % 28);
-        let comp = ["a", "b"][i % 2];
-        let (dir, text) = match i % 10 {
-            0..=6 => (
-                "incidents",
-                format!(
-                    "---\ntitle: Incident {i}\nimpact: minor\ncomponents: [{comp}]\nstarted: {y}-{m:02}-{d:02}T10:00:00Z\nresolved: {y}-{m:02}-{d:02}T11:00:00Z\nupdates:\n  - {{ at: {y}-{m:02}-{d:02}T11:00:00Z, status: resolved, text: Fixed. }}\n---\nBody {i}.\n"
-                ),
-            ),
-            7 | 8 => (
-                "maintenance",
-                format!(
-                    "---\ntitle: Maintenance {i}\ncomponents: [{comp}]\nscheduled_start: {y}-{m:02}-{d:02}T02:00:00Z\nscheduled_end: {y}-{m:02}-{d:02}T03:00:00Z\n---\nBody.\n"
-                ),
-            ),
-            _ => (
-                "news",
-                format!("---\ntitle: News {i}\ndate: {y}-{m:02}-{d:02}T09:00:00Z\n---\nBody.\n"),
-            ),
-        };
-        site.write(&format!("content/{dir}/post-{i:05}.md"), text);
-    }
+    common::write_generated_posts(
+        &site,
+        n,
+        &Generated {
+            components: &["a", "b"],
+            investigating: false,
+            body_link: false,
+        },
+    );
     site
 }
 

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{EPOCH, Site, snapshot};
+use common::{EPOCH, Generated, Site, snapshot};
 use lantern::pipeline;
 use lantern::site::LoadOptions;
 
@@ -14,29 +14,15 @@ fn site_with_posts(n: usize) -> Site {
         "content/site.yaml",
         "title: Scale\nbase_url: https://scale.test/\ncomponents:\n  - { id: a, name: A }\n  - { id: b, name: B }\n  - { id: c, name: C }\n  - { id: d, name: D }\n",
     );
-    for i in 0..n {
-        let (y, m, d) = (2023 + i % 3, 1 + i % 12, 1 + i % 28);
-        let comp = ["a", "b", "c", "d"][i % 4];
-        let (dir, text) = match i % 10 {
-            0..=6 => (
-                "incidents",
-                format!(
-                    "---\ntitle: Incident {i}\nimpact: minor\ncomponents: [{comp}]\nstarted: {y}-{m:02}-{d:02}T10:00:00Z\nresolved: {y}-{m:02}-{d:02}T11:00:00Z\nupdates:\n  - {{ at: {y}-{m:02}-{d:02}T10:05:00Z, status: investigating, text: \"Looking *now*.\" }}\n  - {{ at: {y}-{m:02}-{d:02}T11:00:00Z, status: resolved, text: Fixed. }}\n---\nBody {i} with a [link](https://example.org).\n"
-                ),
-            ),
-            7 | 8 => (
-                "maintenance",
-                format!(
-                    "---\ntitle: Maintenance {i}\ncomponents: [{comp}]\nscheduled_start: {y}-{m:02}-{d:02}T02:00:00Z\nscheduled_end: {y}-{m:02}-{d:02}T03:00:00Z\n---\nBody.\n"
-                ),
-            ),
-            _ => (
-                "news",
-                format!("---\ntitle: News {i}\ndate: {y}-{m:02}-{d:02}T09:00:00Z\n---\nBody.\n"),
-            ),
-        };
-        site.write(&format!("content/{dir}/post-{i:05}.md"), text);
-    }
+    common::write_generated_posts(
+        &site,
+        n,
+        &Generated {
+            components: &["a", "b", "c", "d"],
+            investigating: true,
+            body_link: true,
+        },
+    );
     site
 }
 

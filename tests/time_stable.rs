@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{EPOCH, Site, run_at, snapshot};
+use common::{EPOCH, Generated, Site, run_at, snapshot};
 use std::collections::BTreeMap;
 
 /// A 300-post site of every kind over three past years, plus one open incident, one
@@ -17,29 +17,15 @@ fn site() -> Site {
         "content/site.yaml",
         "title: Stable\nbase_url: https://stable.test/\ncomponents:\n  - { id: a, name: A, checks: [a-http] }\n  - { id: b, name: B }\n  - { id: c, name: C }\n  - { id: d, name: D }\n  - { id: e, name: E }\n",
     );
-    for i in 0..300 {
-        let (y, m, d) = (2023 + i % 3, 1 + i % 12, 1 + i % 28);
-        let comp = ["a", "b", "c", "d"][i % 4];
-        let (dir, text) = match i % 10 {
-            0..=6 => (
-                "incidents",
-                format!(
-                    "---\ntitle: Incident {i}\nimpact: minor\ncomponents: [{comp}]\nstarted: {y}-{m:02}-{d:02}T10:00:00Z\nresolved: {y}-{m:02}-{d:02}T11:00:00Z\nupdates:\n  - {{ at: {y}-{m:02}-{d:02}T10:05:00Z, status: investigating, text: \"Looking *now*.\" }}\n  - {{ at: {y}-{m:02}-{d:02}T11:00:00Z, status: resolved, text: Fixed. }}\n---\nBody {i}.\n"
-                ),
-            ),
-            7 | 8 => (
-                "maintenance",
-                format!(
-                    "---\ntitle: Maintenance {i}\ncomponents: [{comp}]\nscheduled_start: {y}-{m:02}-{d:02}T02:00:00Z\nscheduled_end: {y}-{m:02}-{d:02}T03:00:00Z\n---\nBody.\n"
-                ),
-            ),
-            _ => (
-                "news",
-                format!("---\ntitle: News {i}\ndate: {y}-{m:02}-{d:02}T09:00:00Z\n---\nBody.\n"),
-            ),
-        };
-        site.write(&format!("content/{dir}/post-{i:05}.md"), text);
-    }
+    common::write_generated_posts(
+        &site,
+        300,
+        &Generated {
+            components: &["a", "b", "c", "d"],
+            investigating: true,
+            body_link: false,
+        },
+    );
     // EPOCH is 2026-12-03T12:00:00Z.
     site.write(
         "content/incidents/open.md",

@@ -170,13 +170,15 @@ fn run_cstate(a: &ImportArgs) -> anyhow::Result<()> {
             Err(_) => bail!("unknown time zone `{s}`; use an IANA name like Europe/Berlin"),
         },
     };
+    let out = a.out.clone().unwrap_or_else(|| PathBuf::from("content"));
+    let site = site_components(&out);
     let opts = cstate::Options {
         timezone,
         components: a.components.clone(),
+        site: site.clone(),
         now: Some(crate::time::now_from_env().map_err(anyhow::Error::msg)?),
     };
     let plan = cstate::plan(&a.input, &opts)?;
-    let out = a.out.clone().unwrap_or_else(|| PathBuf::from("content"));
     let report = cstate::write(&out, &plan)?;
     let count = |dir: &str| plan.posts.iter().filter(|p| p.rel.starts_with(dir)).count();
     println!(
@@ -201,19 +203,16 @@ fn run_cstate(a: &ImportArgs) -> anyhow::Result<()> {
         println!("components:");
     }
     for m in &plan.mappings {
-        let how = if m.mapped {
-            "--component"
-        } else {
-            "not mapped: slugified name"
-        };
-        println!("  {:?} → {} ({how})", m.name, m.id);
+        let id = m.id.as_deref().unwrap_or("nothing");
+        println!("  {:?} → {id} ({})", m.name, m.how.describe());
     }
-    if let Some(known) = site_component_ids(&out) {
+    if let Some(known) = site {
+        // Only `--component` ids can be missing: the others were matched against it.
         let mut missing: Vec<&str> = plan
             .mappings
             .iter()
-            .map(|m| m.id.as_str())
-            .filter(|id| !known.iter().any(|k| k == id))
+            .filter_map(|m| m.id.as_deref())
+            .filter(|id| !known.iter().any(|k| k.id == *id))
             .collect();
         missing.sort_unstable();
         missing.dedup();
@@ -239,14 +238,24 @@ fn safe(s: &str) -> std::borrow::Cow<'_, str> {
     crate::diagnostics::terminal_safe(s, false)
 }
 
-/// Component ids of `<out>/site.yaml`, if there is one to compare with.
-fn site_component_ids(out: &Path) -> Option<Vec<String>> {
+/// Components of `<out>/site.yaml`, if there is one to match affected systems with.
+///
+/// Read leniently (only `components`' `id` and `name`): the import should work on a
+/// site whose config has an unrelated mistake; `lantern check` reports that.
+fn site_components(out: &Path) -> Option<Vec<cstate::SiteComponent>> {
     let text = std::fs::read_to_string(out.join("site.yaml")).ok()?;
     let doc: serde_yaml::Value = crate::yaml::from_str(&text).ok()?;
     let list = doc.get("components")?.as_sequence()?;
     Some(
         list.iter()
-            .filter_map(|c| c.get("id")?.as_str().map(str::to_string))
+            .filter_map(|c| {
+                let id = c.get("id")?.as_str()?.to_string();
+                let name = c.get("name").and_then(|n| n.as_str()).unwrap_or(&id);
+                Some(cstate::SiteComponent {
+                    name: name.to_string(),
+                    id,
+                })
+            })
             .collect(),
     )
 }

@@ -6,8 +6,6 @@ use crate::vocab::{Impact, IncidentStatus, MaintenanceStatus, PostKind};
 use anyhow::{Context, bail};
 use chrono::{DurationRound, TimeDelta};
 use std::fs;
-use std::io::Write;
-use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 /// Write a draft of `kind` titled `title` and print its path.
@@ -85,22 +83,15 @@ fn short_slug(title: &str) -> String {
 /// (never a planted symlink) that is linked into place without replacing anything, so
 /// a reader never sees half a post and two runs never overwrite each other.
 fn create_new(folder: &Path, path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".lantern-new-")
-        .suffix(".tmp")
-        .permissions(fs::Permissions::from_mode(0o644))
-        .tempfile_in(folder)
+    let staged = crate::atomic_file::Staged::new(path, bytes)
         .with_context(|| format!("cannot write in {}", folder.display()))?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    match tmp.persist_noclobber(path) {
-        Ok(_) => Ok(()),
-        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => bail!(
+    match staged.commit_new() {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
             "{} already exists; pick another title or edit that file",
             path.display()
         ),
-        Err(e) => Err(e.error).with_context(|| format!("cannot write {}", path.display())),
+        Err(e) => Err(e).with_context(|| format!("cannot write {}", path.display())),
     }
 }
 

@@ -10,7 +10,6 @@ use crate::time::iso;
 use crate::vocab::{IncidentStatus, PostKind, UpdateStatus};
 use anyhow::{Context, bail};
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Append `{at: now, status, text}` to `file`'s updates (and set `resolved` when resolving).
@@ -63,7 +62,9 @@ pub fn execute(file: &Path, status: UpdateStatus, text: &str) -> anyhow::Result<
     let body_start = original.len() - split.body.len();
     let closing = &original["---\n".len() + split.yaml.len()..body_start];
     let out = format!("---\n{yaml}{closing}{}", split.body);
-    replace(&target, out.as_bytes())
+    // `target` is the resolved real file: the link (if any) stays and points at the
+    // new content, whose permissions are the old file's.
+    crate::atomic_file::replace(&target, out.as_bytes())
         .with_context(|| format!("cannot replace {}", file.display()))?;
     println!(
         "{}: added `{status}` update at {}",
@@ -105,24 +106,6 @@ fn resolve(file: &Path) -> anyhow::Result<PathBuf> {
         bail!("{} is not a file", file.display());
     }
     Ok(target)
-}
-
-/// Replace `target` by `bytes` atomically: a fresh temporary file in the same folder
-/// (created exclusively, so a symlink planted there is never followed), with the old
-/// file's permissions, renamed over it.
-fn replace(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = target.parent().unwrap_or(Path::new("."));
-    let perms = fs::metadata(target)?.permissions();
-    // A leading dot: the post loader skips hidden files, so a leftover is never a post.
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".lantern-update-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().set_permissions(perms)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(target).map_err(|e| e.error)?;
-    Ok(())
 }
 
 /// Add an item at the end of the top-level `updates:` list (creating it if absent).

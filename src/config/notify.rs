@@ -307,10 +307,10 @@ pub fn validate(
                 Err(msg) => diags.push(err("mastodon.instance", msg)),
             }
         }
-        if let Some(e) = c.email {
-            if let Some(email) = validate_email(e, &err, diags) {
-                found.push(("email", Transport::Email(email)));
-            }
+        if let Some(e) = c.email
+            && let Some(email) = validate_email(e, &err, diags)
+        {
+            found.push(("email", Transport::Email(email)));
         }
         let transport = match found.len() {
             1 => found.pop().map(|(_, t)| t),

@@ -73,9 +73,10 @@ pub fn incident(inc: &Incident, ctx: &Ctx, diags: &mut Diagnostics) {
         if resolved < inc.started {
             diags.push(ctx.at_key(IncidentStatus::RESOLVED_KEY, "is before `started`".into()));
         }
-    } else if let Some(latest) = inc.updates.first() {
-        if latest.status.closes() {
-            diags.push(ctx.at_update(
+    } else if let Some(latest) = inc.updates.first()
+        && latest.status.closes()
+    {
+        diags.push(ctx.at_update(
                 latest.written,
                 format!(
                     "the latest update says `{}` but the incident has no `resolved` time; add `resolved: {}`",
@@ -83,7 +84,6 @@ pub fn incident(inc: &Incident, ctx: &Ctx, diags: &mut Diagnostics) {
                     crate::time::iso(latest.at)
                 ),
             ));
-        }
     }
     if inc.started > ctx.now {
         diags.push(

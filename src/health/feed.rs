@@ -103,11 +103,11 @@ pub fn read_with(
     for path in paths {
         let rel = path.strip_prefix(site_root).unwrap_or(&path).to_path_buf();
         let meta = std::fs::metadata(&path).ok();
-        if let Some(cut) = opts.skip_before {
-            if all_before(&path, meta.as_ref(), cut) {
-                skipped_files += 1;
-                continue;
-            }
+        if let Some(cut) = opts.skip_before
+            && all_before(&path, meta.as_ref(), cut)
+        {
+            skipped_files += 1;
+            continue;
         }
         files += 1;
         bytes += meta.map_or(0, |m| m.len());

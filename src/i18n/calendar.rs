@@ -70,7 +70,7 @@ impl Calendar {
         }
         let mut out = String::with_capacity(digits.len() + 8);
         for (i, ch) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 out.push_str(self.thousands_sep);
             }
             out.push(ch);

@@ -3,7 +3,9 @@
 //! severity `down` → incident, impact major; `disrupted` → minor; `notice` →
 //! maintenance when `date`…`resolvedWhen` is a window, else news; `informational`
 //! issues → news. `affected` system names become component ids through
-//! `--component "Name=id"` or by slugifying. cState dates carry no offset unless
+//! `--component "Name=id"`, else the name or id of a component in the site's
+//! `site.yaml` (a system matching none is left out and named in the notes), else,
+//! with no `site.yaml`, by slugifying. cState dates carry no offset unless
 //! written with one, so `--timezone` must say what zone they are in.
 //!
 //! `automated: true` (an issue a monitor bot opened) maps like any other issue by
@@ -22,7 +24,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub use mapping::Mapping;
+pub use mapping::{How, Mapping, SiteComponent};
 pub use post::{Planned, WriteReport, write};
 
 /// How to read the issues.
@@ -32,6 +34,9 @@ pub struct Options {
     pub timezone: Option<Tz>,
     /// `Name=id` pairs from `--component`.
     pub components: Vec<String>,
+    /// The components of the site the posts go to (from its `site.yaml`), if known:
+    /// affected systems are matched to them by name or id, and others left out.
+    pub site: Option<Vec<SiteComponent>>,
     /// The import's "now", to name incidents unresolved for more than [`STALE_DAYS`].
     pub now: Option<chrono::DateTime<chrono::Utc>>,
 }
@@ -316,7 +321,7 @@ pub fn plan(input: &Path, opts: &Options) -> Result<Plan, CstateError> {
     }
     let mut mappings: BTreeMap<String, Mapping> = BTreeMap::new();
     for name in issues.iter().flat_map(|i| &i.affected) {
-        match mapping::map_name(name, &pairs) {
+        match mapping::map_name(name, &pairs, opts.site.as_deref()) {
             Some(m) => {
                 mappings.insert(name.clone(), m);
             }
@@ -330,11 +335,17 @@ pub fn plan(input: &Path, opts: &Options) -> Result<Plan, CstateError> {
     }
     let mut plan = Plan::default();
     for issue in &issues {
-        let ids: Vec<String> = issue
+        let mut ids: Vec<String> = Vec::with_capacity(issue.affected.len());
+        for id in issue
             .affected
             .iter()
-            .filter_map(|n| mappings.get(n).map(|m| m.id.clone()))
-            .collect();
+            .filter_map(|n| mappings.get(n)?.id.clone())
+        {
+            // "Website" and "web" may both name `web`: list it once.
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
         match post::render(issue, &ids, opts.timezone) {
             Ok((planned, notes)) => {
                 if let Some(note) = opts.now.and_then(|now| stale(issue, &planned, now)) {
@@ -360,10 +371,23 @@ pub fn plan(input: &Path, opts: &Options) -> Result<Plan, CstateError> {
     if !problems.is_empty() {
         return Err(CstateError::Issues(problems));
     }
+    for m in mappings.values().filter(|m| m.how == How::Dropped) {
+        let from: Vec<&str> = issues
+            .iter()
+            .filter(|i| i.affected.contains(&m.name))
+            .map(|i| i.file.as_str())
+            .collect();
+        plan.notes.push(format!(
+            "affected system `{}` matches no component in site.yaml (by name or id), so it is left out of {}; add it to `components` or map it with --component \"{}=<id>\"",
+            m.name,
+            from.join(", "),
+            m.name
+        ));
+    }
     for (name, _) in &pairs {
         if !mappings
             .values()
-            .any(|m| m.mapped && m.name.eq_ignore_ascii_case(name))
+            .any(|m| m.how == How::Flag && m.name.eq_ignore_ascii_case(name))
         {
             plan.notes
                 .push(format!("--component `{name}` matched no affected system"));

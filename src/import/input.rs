@@ -50,11 +50,18 @@ pub enum InputError {
     #[error("{}: this is already a Lantern health feed (JSON Lines); copy it into content/health/ as a .jsonl file instead of importing it", .0.display())]
     AlreadyFeed(PathBuf),
     /// The document has the right outline but a field has the wrong shape.
-    #[error("{}: unexpected shape for {}: {where_}: {reason}", path.display(), expected.describe())]
+    #[error(
+        "{}: unexpected shape for {}: {where_}{}: {reason}",
+        path.display(),
+        expected.describe(),
+        field.as_ref().map(|f| format!(", field `{f}`")).unwrap_or_default()
+    )]
     Shape {
         path: PathBuf,
         expected: Kind,
         where_: String,
+        /// Where inside that part, e.g. `results[3].timestamp` (none for the part itself).
+        field: Option<String>,
         reason: String,
     },
 }
@@ -176,11 +183,13 @@ fn json_error(path: &Path, body: &[u8], e: &serde_json::Error, skipped: usize) -
         // The column is 1-based and counts bytes; point at the offending byte.
         (line_start + e.column().saturating_sub(1)).min(body.len())
     };
-    let reason = e.to_string();
-    let reason = match reason.rfind(" at line ") {
-        Some(i) => reason[..i].to_string(),
-        None => reason,
-    };
+    // The position is reported apart (and as a byte offset): drop the one serde_json
+    // appends, known exactly from its own line and column.
+    let full = e.to_string();
+    let reason = full
+        .strip_suffix(&format!(" at line {} column {}", e.line(), e.column()))
+        .unwrap_or(&full)
+        .to_string();
     InputError::Json {
         path: path.to_path_buf(),
         offset: offset + skipped,
@@ -215,18 +224,23 @@ pub fn expect_kind(path: &Path, value: &Value, want: Kind) -> Result<(), InputEr
     }
 }
 
-/// Deserialize one part of a document, naming where it is when it does not fit.
+/// Deserialize one part of a document, naming where it is (the part, and the field
+/// inside it that serde was reading) when it does not fit.
 pub fn part<T: serde::de::DeserializeOwned>(
     path: &Path,
     expected: Kind,
     where_: impl FnOnce() -> String,
     value: &Value,
 ) -> Result<T, InputError> {
-    T::deserialize(value).map_err(|e| InputError::Shape {
-        path: path.to_path_buf(),
-        expected,
-        where_: where_(),
-        reason: e.to_string(),
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let field = e.path().to_string();
+        InputError::Shape {
+            path: path.to_path_buf(),
+            expected,
+            where_: where_(),
+            field: (field != ".").then_some(field),
+            reason: e.into_inner().to_string(),
+        }
     })
 }
 
@@ -284,6 +298,71 @@ mod tests {
             err.to_string().contains("invalid JSON at byte offset 0"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_part_that_does_not_fit_names_the_field_inside_it() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Part {
+            results: Vec<Item>,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Item {
+            success: bool,
+        }
+        let doc: Value =
+            serde_json::from_str(r#"{"results": [{"success": true}, {"success": "yes"}]}"#)
+                .unwrap();
+        let err = part::<Part>(
+            Path::new("x.json"),
+            Kind::GatusStatuses,
+            || "endpoint 2".into(),
+            &doc,
+        )
+        .unwrap_err();
+        match &err {
+            InputError::Shape { field, reason, .. } => {
+                assert_eq!(field.as_deref(), Some("results[1].success"));
+                assert_eq!(reason, "invalid type: string \"yes\", expected a boolean");
+            }
+            e => panic!("{e}"),
+        }
+        assert!(
+            err.to_string()
+                .ends_with(": endpoint 2, field `results[1].success`: invalid type: string \"yes\", expected a boolean"),
+            "{err}"
+        );
+        let whole = part::<Part>(
+            Path::new("x.json"),
+            Kind::GatusStatuses,
+            || "the document".into(),
+            &Value::Null,
+        )
+        .unwrap_err();
+        assert!(
+            whole
+                .to_string()
+                .ends_with(": the document: invalid type: null, expected struct Part"),
+            "{whole}"
+        );
+    }
+
+    #[test]
+    fn the_reason_keeps_its_words_and_loses_only_the_position() {
+        match err("{\"a\": 1,\n \"b\": x}") {
+            InputError::Json {
+                reason,
+                line,
+                column,
+                ..
+            } => {
+                assert_eq!(reason, "expected value");
+                assert_eq!((line, column), (2, 7));
+            }
+            e => panic!("{e}"),
+        }
     }
 
     #[test]

@@ -19,7 +19,6 @@ use crate::health::record::State;
 use chrono::{DateTime, Datelike, Utc};
 use line::Line;
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Longest `message` kept; monitors sometimes put whole error pages in there.
@@ -230,26 +229,13 @@ pub fn renamed_checks(out: &Path, results: &[FeedResult]) -> Result<Vec<Renamed>
     Ok(found)
 }
 
-/// Replace `path` with `bytes` via a temporary file in the same folder and a rename,
-/// so readers (and a build running now) see the old file or the new one, never half.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir)?;
-    // A leading dot: the feed reader and post loader skip hidden files, so a leftover
-    // temp file is never read as data. A fresh, exclusively created name: never a
-    // symlink planted in advance, never another run's file.
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".lantern-import-")
-        .suffix(".tmp")
-        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644))
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+/// Replace `path` with `bytes` (creating its folder), so readers (and a build
+/// running now) see the old file or the new one, never half.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    crate::atomic_file::replace(path, bytes)
 }
 
 #[cfg(test)]

@@ -12,8 +12,8 @@
 use super::NotifyError;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::fs::{File, OpenOptions};
+use std::io;
 use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::io::AsRawFd;
 use std::path::{Path, PathBuf};
@@ -107,9 +107,11 @@ impl State {
         let mut text = serde_json::to_string_pretty(&stored).expect("plain data serialises");
         self.announced = stored.announced;
         text.push('\n');
-        write_atomic(&self.path, text.as_bytes()).map_err(|e| NotifyError::State {
-            path: self.path.clone(),
-            message: format!("cannot be written: {e}"),
+        crate::atomic_file::replace(&self.path, text.as_bytes()).map_err(|e| {
+            NotifyError::State {
+                path: self.path.clone(),
+                message: format!("cannot be written: {e}"),
+            }
         })?;
         self.existed = true;
         Ok(())
@@ -125,31 +127,6 @@ fn read_no_follow(path: &Path) -> io::Result<String> {
     let mut s = String::new();
     io::Read::read_to_string(&mut f, &mut s)?;
     Ok(s)
-}
-
-/// Replace `path` with `bytes` in one rename, after syncing the data.
-fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .custom_flags(libc::O_NOFOLLOW)
-            .open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        // rename replaces a symlink at `path` itself; it never writes through one.
-        fs::rename(&tmp, path)?;
-        // Make the rename itself durable.
-        File::open(dir)?.sync_all()
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
 }
 
 /// An exclusive lock on the state, released when dropped (or when the process dies).
@@ -203,6 +180,7 @@ pub fn lock(state: &Path, waiting: impl FnOnce(&Path)) -> Result<Lock, NotifyErr
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     #[test]
     fn records_survive_a_reload_and_the_file_is_replaced_whole() {

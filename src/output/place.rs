@@ -80,10 +80,10 @@ fn refuse_by_name(
     {
         return Err(protected(out, "the file system root"));
     }
-    if let Some(home) = home.filter(|h| !h.as_os_str().is_empty()) {
-        if is_one_of(&names(home)) {
-            return Err(protected(out, "your home folder"));
-        }
+    if let Some(home) = home.filter(|h| !h.as_os_str().is_empty())
+        && is_one_of(&names(home))
+    {
+        return Err(protected(out, "your home folder"));
     }
     let roots = names(root);
     let holds_root = roots.iter().any(|r| {

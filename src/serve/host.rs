@@ -14,10 +14,10 @@ use std::net::{IpAddr, SocketAddr};
 pub fn allowed(host: &str, local: SocketAddr) -> bool {
     let host = host.trim();
     let (name, port) = split_port(host);
-    if let Some(port) = port {
-        if port.parse::<u16>().ok() != Some(local.port()) {
-            return false;
-        }
+    if let Some(port) = port
+        && port.parse::<u16>().ok() != Some(local.port())
+    {
+        return false;
     }
     if name.eq_ignore_ascii_case("localhost") {
         return true;

@@ -133,10 +133,10 @@ fn site_file(snap: &Snapshot, path: &SitePath, target: &str) -> Reply {
             Reply::new(200, ct, bytes.clone())
         };
     }
-    if let Some(index) = path.index_key_if_dir() {
-        if snap.files.contains_key(&index) {
-            return redirect(path, target);
-        }
+    if let Some(index) = path.index_key_if_dir()
+        && snap.files.contains_key(&index)
+    {
+        return redirect(path, target);
     }
     not_found(snap)
 }

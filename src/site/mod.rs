@@ -68,14 +68,14 @@ pub fn load(opts: &LoadOptions) -> Result<(Site, Diagnostics), InvalidSite> {
         }
     };
     let mut diags = Diagnostics::default();
-    if let Some(url) = &opts.base_url {
-        if let Err(m) = config.set_base_url(url) {
-            diags.push(crate::diagnostics::Diagnostic::error(
-                Path::new("--base-url"),
-                m,
-            ));
-            return Err(InvalidSite(diags));
-        }
+    if let Some(url) = &opts.base_url
+        && let Err(m) = config.set_base_url(url)
+    {
+        diags.push(crate::diagnostics::Diagnostic::error(
+            Path::new("--base-url"),
+            m,
+        ));
+        return Err(InvalidSite(diags));
     }
     let (posts, post_diags) = content::load_posts(&opts.root, Some(&config), opts.now);
     diags.extend(post_diags);
@@ -149,10 +149,10 @@ impl Site {
                 PostKind::News => self.news.push(i),
                 _ => self.history.push(i),
             }
-            if let Some(inc) = p.incident() {
-                if inc.is_open(self.now) {
-                    self.open_incidents.push(i);
-                }
+            if let Some(inc) = p.incident()
+                && inc.is_open(self.now)
+            {
+                self.open_incidents.push(i);
             }
             if let Some(m) = p.maintenance() {
                 if m.is_active(self.now) {

@@ -16,6 +16,10 @@ use tempfile::TempDir;
 /// after every post of the example site except the upcoming maintenance.
 pub const EPOCH: i64 = 1_796_299_200;
 
+/// When the example site's health feed ends, 2026-11-28T09:00:00Z: its pages as they
+/// were at that moment (built later, the feed reads as stale).
+pub const EXAMPLE_FEED_END: i64 = 1_795_856_400;
+
 /// The repository root (where `content/` and `tests/fixtures/` live).
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -177,6 +181,13 @@ impl Site {
         self.build_into_at(out, EPOCH)
     }
 
+    /// Build into `<tmp>/out` at [`EXAMPLE_FEED_END`], which must succeed; the output.
+    pub fn build_out_at_feed_end(&self) -> PathBuf {
+        let out = self.tmp().join("out");
+        self.build_into_at(&out, EXAMPLE_FEED_END).assert_ok();
+        out
+    }
+
     /// `lantern build --root <root> --out <out>` with `SOURCE_DATE_EPOCH=epoch`.
     pub fn build_into_at(&self, out: &Path, epoch: i64) -> Run {
         run_at(
@@ -296,4 +307,56 @@ pub fn front_matter_value(text: &str, key: &str) -> String {
 /// Build a post file from front matter lines: line `i` of `yaml` is file line `i + 2`.
 pub fn post(yaml: &[&str]) -> String {
     format!("---\n{}\n---\nBody text.\n", yaml.join("\n"))
+}
+
+/// How [`write_generated_posts`] writes its incidents.
+pub struct Generated<'a> {
+    /// Component ids, named one per post in turn.
+    pub components: &'a [&'a str],
+    /// An `investigating` update before the `resolved` one.
+    pub investigating: bool,
+    /// A Markdown link in each incident's body.
+    pub body_link: bool,
+}
+
+/// `n` posts over three past years (2023–2025) in `site`: of every 10, 7 resolved
+/// incidents, 2 ended maintenance windows, 1 news post, as `content/<kind>/post-NNNNN.md`.
+pub fn write_generated_posts(site: &Site, n: usize, g: &Generated) {
+    for i in 0..n {
+        let (y, m, d) = (2023 + i % 3, 1 + i % 12, 1 + i % 28);
+        let comp = g.components[i % g.components.len()];
+        let (dir, text) = match i % 10 {
+            0..=6 => {
+                let investigating = if g.investigating {
+                    format!(
+                        "  - {{ at: {y}-{m:02}-{d:02}T10:05:00Z, status: investigating, text: \"Looking *now*.\" }}\n"
+                    )
+                } else {
+                    String::new()
+                };
+                let link = if g.body_link {
+                    " with a [link](https://example.org)"
+                } else {
+                    ""
+                };
+                (
+                    "incidents",
+                    format!(
+                        "---\ntitle: Incident {i}\nimpact: minor\ncomponents: [{comp}]\nstarted: {y}-{m:02}-{d:02}T10:00:00Z\nresolved: {y}-{m:02}-{d:02}T11:00:00Z\nupdates:\n{investigating}  - {{ at: {y}-{m:02}-{d:02}T11:00:00Z, status: resolved, text: Fixed. }}\n---\nBody {i}{link}.\n"
+                    ),
+                )
+            }
+            7 | 8 => (
+                "maintenance",
+                format!(
+                    "---\ntitle: Maintenance {i}\ncomponents: [{comp}]\nscheduled_start: {y}-{m:02}-{d:02}T02:00:00Z\nscheduled_end: {y}-{m:02}-{d:02}T03:00:00Z\n---\nBody.\n"
+                ),
+            ),
+            _ => (
+                "news",
+                format!("---\ntitle: News {i}\ndate: {y}-{m:02}-{d:02}T09:00:00Z\n---\nBody.\n"),
+            ),
+        };
+        site.write(&format!("content/{dir}/post-{i:05}.md"), text);
+    }
 }

@@ -474,7 +474,7 @@ impl Site {
         let now = args.now;
         let span = i64::from(args.years) * 365 * DAY;
         // About one in 500 incidents is still open (the first one, so small sites get one).
-        let ongoing = index % 500 == 0;
+        let ongoing = index.is_multiple_of(500);
         let impact = match rng.below(10) {
             0 if !ongoing => "none",
             0..=5 => "minor",
@@ -585,7 +585,7 @@ impl Site {
         let title = title(rng, &MAINTENANCE_TITLES, names[0]);
         let dur = rng.range(2, 16) * 15 * MIN;
         // One in twenty is upcoming (the first one, so small sites get one).
-        let upcoming = index % 20 == 0;
+        let upcoming = index.is_multiple_of(20);
         let hour = |t: i64| t - t.rem_euclid(HOUR);
         let (start, updates) = if upcoming {
             let start = hour(now + rng.range(DAY, 30 * DAY));

@@ -115,8 +115,13 @@ pub fn render(
     let comps = format!("components: [{}]\n", ids.join(", "));
     let needs_component = |notes: &mut Vec<String>, what: &str| {
         if ids.is_empty() {
+            let why = if issue.affected.is_empty() {
+                "no affected systems"
+            } else {
+                "none of its affected systems is a component of the site"
+            };
             notes.push(format!(
-                "{f}: no affected systems, but {what} needs a component; add one before `lantern check` passes"
+                "{f}: {why}, but {what} needs a component; add one before `lantern check` passes"
             ));
         }
     };
@@ -294,9 +299,9 @@ pub fn write(out: &Path, plan: &Plan) -> Result<WriteReport, CstateError> {
         staged.push((path, tmp));
     }
     for (path, tmp) in staged {
-        tmp.persist(&path).map_err(|e| CstateError::Write {
+        tmp.commit().map_err(|source| CstateError::Write {
             path: path.clone(),
-            source: e.error,
+            source,
         })?;
         report.written.push(path);
     }
@@ -304,19 +309,11 @@ pub fn write(out: &Path, plan: &Plan) -> Result<WriteReport, CstateError> {
 }
 
 /// `bytes` in a new hidden temporary file beside `path` (the post loader skips it).
-fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
-    use std::io::Write;
-    use std::os::unix::fs::PermissionsExt;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".lantern-import-")
-        .suffix(".tmp")
-        .permissions(std::fs::Permissions::from_mode(0o644))
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    Ok(tmp)
+fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<crate::atomic_file::Staged> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    crate::atomic_file::Staged::new(path, bytes)
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ fuzz_target!(|data: &[u8]| {
         let opts = Options {
             timezone,
             components: vec!["Media Proxy=media".into(), "API=api".into()],
+            site: None,
             now: None,
         };
         let plan = match cstate::plan(&dir, &opts) {
