@@ -3,7 +3,9 @@
 
 pub mod component;
 pub mod coverage;
+pub mod cache;
 pub mod feed;
+pub mod part;
 pub mod record;
 pub mod series;
 mod timestamp;
