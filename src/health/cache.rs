@@ -126,12 +126,17 @@ pub fn fingerprint(checks: &[String], degraded_ms: &[u64]) -> u64 {
 
 /// The entry for `path` laid onto `grid`, if one is valid for the file as it is now
 /// (same file, same or more bytes with the read part unchanged).
-pub fn load(root: &Path, rel: &Path, path: &Path, meta: &Metadata, fp: u64, grid: &Grid) -> Option<Hit> {
+pub fn load(
+    root: &Path,
+    rel: &Path,
+    path: &Path,
+    meta: &Metadata,
+    fp: u64,
+    grid: &Grid,
+) -> Option<Hit> {
     let entry = match mode() {
         Mode::Off => return None,
-        Mode::Memory => memory()
-            .as_ref()
-            .and_then(|m| m.get(path).cloned())?,
+        Mode::Memory => memory().as_ref().and_then(|m| m.get(path).cloned())?,
         Mode::Disk => Arc::new(read_entry(&entry_path(root, rel)?)?),
     };
     if entry.rel != rel.to_string_lossy()
@@ -237,7 +242,12 @@ fn lay(entry: &Entry, grid: &Grid) -> Option<Part> {
         return None;
     }
     let mut part = Part::new(entry.checks.len(), grid);
-    for ((c, s), sec) in entry.checks.iter().zip(&mut part.series).zip(&mut part.secs) {
+    for ((c, s), sec) in entry
+        .checks
+        .iter()
+        .zip(&mut part.series)
+        .zip(&mut part.secs)
+    {
         s.results = c.results;
         s.carry_in = c.carry_in;
         s.latest = c.latest.clone();
@@ -299,7 +309,11 @@ fn entry_name(rel: &Path) -> String {
 fn entry_path(root: &Path, rel: &Path) -> Option<PathBuf> {
     let top = root.join(DIR);
     is_real_dir(&top).then_some(())?;
-    top.join(MARKER).symlink_metadata().ok()?.is_file().then_some(())?;
+    top.join(MARKER)
+        .symlink_metadata()
+        .ok()?
+        .is_file()
+        .then_some(())?;
     let dir = top.join("health");
     is_real_dir(&dir).then(|| dir.join(entry_name(rel)))
 }
@@ -325,7 +339,10 @@ fn ensure_dir(root: &Path) -> Option<PathBuf> {
             }
             // Another build may be between creating the folder and its marker.
             let marked = (0..20).any(|_| {
-                let ok = top.join(MARKER).symlink_metadata().is_ok_and(|m| m.is_file());
+                let ok = top
+                    .join(MARKER)
+                    .symlink_metadata()
+                    .is_ok_and(|m| m.is_file());
                 if !ok {
                     std::thread::sleep(std::time::Duration::from_millis(5));
                 }
@@ -614,8 +631,16 @@ mod tests {
                     message: Some("fine".into()),
                 }),
                 first: 29_000_010,
-                slots: vec![series::pack(State::Up, Some(3)), 0, series::pack(State::Down, None)],
-                secs: vec![part::sec_byte(20, State::Up), 0, part::sec_byte(59, State::Down)],
+                slots: vec![
+                    series::pack(State::Up, Some(3)),
+                    0,
+                    series::pack(State::Down, None),
+                ],
+                secs: vec![
+                    part::sec_byte(20, State::Up),
+                    0,
+                    part::sec_byte(59, State::Down),
+                ],
             }],
         }
     }
@@ -655,14 +680,24 @@ mod tests {
         let e = entry();
         let tz = chrono_tz::Tz::UTC;
         // A grid starting 20 minutes after the entry's: the minute at +10 falls before it.
-        let now = Utc.timestamp_opt((29_000_000 + 20) * 60 + 129_600 * 60, 0).unwrap();
+        let now = Utc
+            .timestamp_opt((29_000_000 + 20) * 60 + 129_600 * 60, 0)
+            .unwrap();
         let g = Grid::new(now, tz, 1);
         let start = g.start.timestamp() / 60;
         assert_eq!(start, 29_000_020);
         let p = lay(&e, &g).unwrap();
         let s = &p.series[0];
-        assert_eq!(s.carry_in, Some((29_000_012 * 60 + 59, State::Down)), "the newest before the grid");
-        assert_eq!(s.slots.iter().filter(|&&v| v != 0).count(), 0, "both minutes are before the grid");
+        assert_eq!(
+            s.carry_in,
+            Some((29_000_012 * 60 + 59, State::Down)),
+            "the newest before the grid"
+        );
+        assert_eq!(
+            s.slots.iter().filter(|&&v| v != 0).count(),
+            0,
+            "both minutes are before the grid"
+        );
         let p0 = lay(&e, &Grid::new(now - chrono::Duration::minutes(15), tz, 1)).unwrap();
         let s0 = &p0.series[0];
         assert_eq!(s0.carry_in, Some((29_000_000 * 60 - 5, State::Down)));

@@ -103,7 +103,15 @@ pub fn read_with(
         files += 1;
         bytes += meta.as_ref().map_or(0, |m| m.len());
         let result = if path.extension().is_some_and(|e| e == "jsonl") {
-            read_cached(&ingest, site_root, &path, &rel, meta.as_ref(), fingerprint, &mut diags)
+            read_cached(
+                &ingest,
+                site_root,
+                &path,
+                &rel,
+                meta.as_ref(),
+                fingerprint,
+                &mut diags,
+            )
         } else {
             ingest.read_array(&path, &rel, &mut diags)
         };
@@ -186,7 +194,17 @@ fn read_cached(
         None => read.part,
     };
     if clean {
-        cache::store(root, rel, path, meta, fingerprint, ingest.grid, &part, offset, next_line);
+        cache::store(
+            root,
+            rel,
+            path,
+            meta,
+            fingerprint,
+            ingest.grid,
+            &part,
+            offset,
+            next_line,
+        );
     }
     Ok(part)
 }

@@ -125,7 +125,11 @@ mod tests {
         a.absorb(b);
         assert_eq!(series::slot_state(a.series[0].slots[3]), Some(State::Down));
         assert_eq!(series::slot_latency(a.series[0].slots[3]), Some(10));
-        assert_eq!(a.secs[0][3], sec_byte(190, State::Up), "the newer second wins");
+        assert_eq!(
+            a.secs[0][3],
+            sec_byte(190, State::Up),
+            "the newer second wins"
+        );
         assert_eq!(a.series[0].carry_in, Some((7, State::Up)));
         assert_eq!(a.series[0].results, 2);
         assert_eq!(a.series[1].results, 1);
