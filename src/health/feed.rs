@@ -562,16 +562,11 @@ impl<'g> Ingest<'g> {
                 self.merge(&mut part, vec![out]);
                 return Ok(part);
             }
-            let msg = e.to_string();
-            let msg = msg
-                .rfind(" at line ")
-                .map_or(msg.clone(), |i| msg[..i].to_string());
-            let (field, msg) = match msg
-                .strip_prefix("field `")
-                .and_then(|m| m.split_once("`: "))
-            {
-                Some((f, m)) => (Some(f.to_string()), m.to_string()),
-                None => (None, msg),
+            // Our own validation error is kept as data beside serde's; anything else is
+            // serde_json's, with its position cut off by its own line and column.
+            let (field, msg) = match marks.record_error.take() {
+                Some(r) => (r.field, r.message),
+                None => (None, record::message_of(&e)),
             };
             let d = Diagnostic::error(rel, msg).at_line(Some(e.line()));
             diags.push(match field {
@@ -605,6 +600,8 @@ struct RecordMarks {
     /// The line of the current record's first byte (0 until it is seen).
     record_line: Cell<usize>,
     too_long: Cell<bool>,
+    /// The validation error that stopped the array, as data (field and message).
+    record_error: std::cell::RefCell<Option<RecordError>>,
 }
 
 impl RecordMarks {
@@ -688,10 +685,14 @@ impl<'de> serde::de::Visitor<'de> for ArrayVisitor<'_, '_, '_> {
         // The `[` is part of the first record's budget; every later one starts afresh.
         while let Some(raw) = seq.next_element::<record::Raw<'de>>()? {
             self.marks.next_record();
-            let r = record::validate(raw, u64::MAX).map_err(|e| match e.field {
-                Some(f) => A::Error::custom(format!("field `{f}`: {}", e.message)),
-                None => A::Error::custom(e.message),
-            })?;
+            let r = match record::validate(raw, u64::MAX) {
+                Ok(r) => r,
+                Err(e) => {
+                    let message = A::Error::custom(&e.message);
+                    self.marks.record_error.replace(Some(e));
+                    return Err(message);
+                }
+            };
             // A reader-backed deserializer cannot lend its buffer: own the strings.
             let owned = Record {
                 check: Cow::Owned(r.check.into_owned()),
