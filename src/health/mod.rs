@@ -4,6 +4,7 @@
 pub mod cache;
 pub mod component;
 pub mod coverage;
+mod fastline;
 pub mod feed;
 pub mod part;
 pub mod record;

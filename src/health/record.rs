@@ -75,6 +75,26 @@ impl RecordError {
 
 /// Parse one JSON object into a record; `degraded_ms` turns slow results into degraded.
 pub fn parse(line: &[u8], degraded_ms: u64) -> Result<Record<'_>, RecordError> {
+    // Most lines take the hand-written path; anything it does not expect goes to serde.
+    if let Some(f) = super::fastline::scan(line)
+        && let (Some(check), Some(at)) = (f.check, f.at)
+    {
+        let status = match f.status {
+            Some("up") => Some(RawStatus::Up),
+            Some("degraded") => Some(RawStatus::Degraded),
+            Some("down") => Some(RawStatus::Down),
+            _ => None,
+        };
+        let raw = Raw {
+            check: Cow::Borrowed(check),
+            at: Cow::Borrowed(at),
+            ok: f.ok,
+            status,
+            latency_ms: f.latency_ms,
+            message: f.message.map(Cow::Borrowed),
+        };
+        return validate(raw, degraded_ms);
+    }
     match serde_json::from_slice::<Raw>(line) {
         Ok(raw) => validate(raw, degraded_ms),
         Err(e) => Err(explain(line, &e)),
