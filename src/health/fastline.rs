@@ -33,24 +33,24 @@ pub fn scan(line: &[u8]) -> Option<Fields<'_>> {
         return None; // no `check`: serde words the error
     }
     loop {
-        let key = s.string()?;
+        let key = s.raw_string()?;
         s.ws();
         s.eat(b':')?;
         s.ws();
         let bit = match key {
-            "check" => {
+            b"check" => {
                 f.check = Some(s.string()?);
                 1
             }
-            "at" => {
+            b"at" => {
                 f.at = Some(s.string()?);
                 2
             }
-            "ok" => {
+            b"ok" => {
                 f.ok = s.opt_bool()?;
                 4
             }
-            "status" => {
+            b"status" => {
                 let v = s.string()?;
                 if !matches!(v, "up" | "degraded" | "down") {
                     return None;
@@ -58,11 +58,11 @@ pub fn scan(line: &[u8]) -> Option<Fields<'_>> {
                 f.status = Some(v);
                 8
             }
-            "latency_ms" => {
+            b"latency_ms" => {
                 f.latency_ms = Some(s.integer()?);
                 16
             }
-            "message" => {
+            b"message" => {
                 f.message = if s.literal(b"null") {
                     None
                 } else {
@@ -116,17 +116,37 @@ impl<'a> Scanner<'a> {
         }
         hit
     }
-    /// A string without escapes or control characters, valid UTF-8.
-    fn string(&mut self) -> Option<&'a str> {
+    /// The bytes of a string without escapes or control characters; also whether
+    /// they are all ASCII. One pass over the bytes.
+    fn string_bytes(&mut self) -> Option<(&'a [u8], bool)> {
         self.eat(b'"')?;
         let start = self.i;
-        let len = self.b[start..].iter().position(|&c| c == b'"')?;
-        let raw = &self.b[start..start + len];
-        if raw.iter().any(|&c| c == b'\\' || c < 0x20) {
-            return None;
+        let mut high = 0u8;
+        for (n, &c) in self.b[start..].iter().enumerate() {
+            if c == b'"' {
+                self.i = start + n + 1;
+                return Some((&self.b[start..start + n], high < 0x80));
+            }
+            if c == b'\\' || c < 0x20 {
+                return None;
+            }
+            high |= c;
         }
-        self.i = start + len + 1;
-        std::str::from_utf8(raw).ok()
+        None
+    }
+    /// A key: its bytes (only known ASCII keys are accepted by the caller).
+    fn raw_string(&mut self) -> Option<&'a [u8]> {
+        self.string_bytes().map(|(b, _)| b)
+    }
+    /// A string value without escapes or control characters, valid UTF-8.
+    fn string(&mut self) -> Option<&'a str> {
+        let (raw, ascii) = self.string_bytes()?;
+        if ascii {
+            // SAFETY: every byte is below 0x80, and ASCII is valid UTF-8.
+            Some(unsafe { std::str::from_utf8_unchecked(raw) })
+        } else {
+            std::str::from_utf8(raw).ok()
+        }
     }
     fn opt_bool(&mut self) -> Option<Option<bool>> {
         if self.literal(b"true") {

@@ -249,6 +249,9 @@ pub(super) struct Ingest<'g> {
     grid: &'g Grid,
     /// Per check index.
     degraded_ms: Vec<u64>,
+    /// The grid's start and now in epoch seconds, computed once, not per result.
+    start_ts: i64,
+    now_ts: i64,
 }
 
 /// FNV-1a for the check index: ids are short and trusted to be few, so SipHash's
@@ -309,7 +312,7 @@ impl<'a> ChunkOut<'a> {
     fn accept(&mut self, mut r: Record<'a>, ingest: &Ingest) {
         // Stamped in the build's own second is not "after the build": `now` carries
         // sub-second digits that a result's whole-second `at` cannot.
-        if r.at > ingest.grid.now.timestamp() {
+        if r.at > ingest.now_ts {
             self.future += 1;
             return;
         }
@@ -326,7 +329,7 @@ impl<'a> ChunkOut<'a> {
             r.state = State::Degraded;
         }
         self.counts[idx] += 1;
-        match ingest.grid.slot(r.at) {
+        match ingest.slot(r.at) {
             Some(s) => self.placed[idx].push((
                 s as u32,
                 series::pack(r.state, r.latency_ms),
@@ -354,10 +357,22 @@ impl<'g> Ingest<'g> {
                 .collect(),
             checks: checks.len(),
             grid,
+            start_ts: grid.start.timestamp(),
+            now_ts: grid.now.timestamp(),
             degraded_ms: (0..checks.len())
                 .map(|i| degraded_ms.get(i).copied().unwrap_or(u64::MAX))
                 .collect(),
         }
+    }
+
+    /// [`Grid::slot`] with the grid's instants precomputed.
+    fn slot(&self, at: i64) -> Option<usize> {
+        let d = at - self.start_ts;
+        if d < 0 || at > self.now_ts {
+            return None;
+        }
+        let s = (d / 60) as usize;
+        (s < self.grid.minutes).then_some(s)
     }
 
     /// An empty part for this grid and these checks.
