@@ -3,6 +3,7 @@
 #
 #   bash tests/bench/bench.sh            # N = 100, 1,000, 10,000 posts + the 6.5 M result feed
 #   QUICK=1 bash tests/bench/bench.sh    # N = 100 and 1,000 only
+#   SERVE_ONLY=1 bash tests/bench/bench.sh   # only the preview's save-to-served latency
 #
 # Each workload is generated once (tests/tools/gen_site.rs), then built RUNS times
 # (default 5) into a fresh output folder; the table shows medians. Wall, CPU and
@@ -69,6 +70,7 @@ bench() { # label site
   rm -rf "$DIR/out"
 }
 
+if [ -z "${SERVE_ONLY:-}" ]; then
 echo "| workload (median of $RUNS) | wall | CPU | peak RSS | files | written | results | results/s | rebuild writes |"
 echo "|---|---|---|---|---|---|---|---|---|"
 bench "100 posts, example feed" "$(gen p100 100 6 300s)"
@@ -138,8 +140,11 @@ if [ -z "${QUICK:-}" ]; then
   steady "10,000 posts + 50 checks" "$DIR/big"
 fi
 
+fi
+
 # Preview server: edit one post of the 1,000-post site, time until the new page is served.
-site="$DIR/p1000"
+# `SERVE_ONLY=1 bash tests/bench/bench.sh` runs only this.
+site=$(gen p1000 1000 6 300s)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 SOURCE_DATE_EPOCH=$NOW "$BIN" serve --root "$site" --port "$port" >"$DIR/serve.log" 2>&1 &
 spid=$!
