@@ -284,3 +284,35 @@ fn unchanged_files_are_not_read_and_grown_ones_only_at_their_end() {
         .assert_failed()
         .assert_stderr_has(&[&format!("checks.jsonl:{line_no}"), "ok"]);
 }
+
+/// A bad line appended after a cached build is reported at its real line number:
+/// the cache remembers how many lines it had read.
+#[test]
+fn errors_in_appended_lines_name_their_real_line() {
+    let site = Site::example();
+    build(&site, "warm", T);
+    let lines = site.read(FEED).lines().count();
+    append_round(&site, "2026-11-28T09:00:30Z");
+    let round = site.read(FEED).lines().count() - lines;
+    let mut f = fs::OpenOptions::new()
+        .append(true)
+        .open(site.path(FEED))
+        .unwrap();
+    writeln!(
+        f,
+        r#"{{"check":"db-primary","at":"2026-11-28T09:00:40Z","ok":"yes"}}"#
+    )
+    .unwrap();
+    drop(f);
+    let bad = lines + round + 1;
+    site.build_into_at(&site.tmp().join("bad"), T + 60)
+        .assert_failed()
+        .assert_stderr_has(&[&format!(
+            "content/health/checks.jsonl:{bad}: field `ok`: expected true or false, found \"yes\""
+        )]);
+    // The same text as a build that reads the whole file.
+    fs::remove_dir_all(site.path(".lantern-cache")).unwrap();
+    site.build_into_at(&site.tmp().join("bad-full"), T + 60)
+        .assert_failed()
+        .assert_stderr_has(&[&format!("checks.jsonl:{bad}: field `ok`")]);
+}
