@@ -24,6 +24,8 @@ pub struct BuildArgs {
 /// Build and publish; the previous output stays intact on any failure.
 pub fn execute(args: BuildArgs) -> anyhow::Result<()> {
     let started = Instant::now();
+    // Feed files already read by an earlier build are taken from the health cache.
+    crate::health::cache::set_mode(crate::health::cache::Mode::Disk);
     let now = crate::time::now_from_env().map_err(anyhow::Error::msg)?;
     let out = args.out.clone().unwrap_or_else(|| args.root.join("public"));
     let opts = LoadOptions {

@@ -1,8 +1,10 @@
 //! Streaming the health feed: JSON Lines parsed in parallel chunks, JSON arrays
 //! element by element. Memory stays bounded whatever the size of the files.
 
+use super::cache;
+use super::part::{self, Part};
 use super::record::{self, Record, RecordError, State};
-use super::series::Series;
+use super::series::{self, Series};
 use super::window::Grid;
 use crate::contained::Fence;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -11,6 +13,7 @@ use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
+use std::hash::BuildHasherDefault;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
@@ -70,21 +73,10 @@ pub fn read_with(
     grid: &Grid,
     opts: &ReadOptions,
 ) -> (Feed, Diagnostics) {
-    let mut state = Ingest {
-        index: checks
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.clone(), i))
-            .collect(),
-        series: checks.iter().map(|_| Series::new(grid)).collect(),
-        unknown: BTreeMap::new(),
-        future: 0,
-        results: 0,
-        grid,
-        degraded_ms: (0..checks.len())
-            .map(|i| opts.degraded_ms.get(i).copied().unwrap_or(u64::MAX))
-            .collect(),
-    };
+    let ingest = Ingest::new(checks, grid, &opts.degraded_ms);
+    let fingerprint = cache::fingerprint(checks, &opts.degraded_ms);
+    let mut total: Option<Part> = None;
+    let mut unknown: BTreeMap<String, (u64, PathBuf)> = BTreeMap::new();
     let mut diags = Diagnostics::default();
     let mut files = 0;
     let mut bytes = 0;
@@ -110,45 +102,112 @@ pub fn read_with(
             continue;
         }
         files += 1;
-        bytes += meta.map_or(0, |m| m.len());
+        bytes += meta.as_ref().map_or(0, |m| m.len());
         let result = if path.extension().is_some_and(|e| e == "jsonl") {
-            state.read_lines(&path, &rel, &mut diags)
+            read_cached(
+                &ingest,
+                site_root,
+                &path,
+                &rel,
+                meta.as_ref(),
+                fingerprint,
+                &mut diags,
+            )
         } else {
-            state.read_array(&path, &rel, &mut diags)
+            ingest.read_array(&path, &rel, &mut diags)
         };
-        if let Err(e) = result {
-            diags.push(Diagnostic::error(
+        match result {
+            Ok(part) => {
+                for (check, n) in &part.unknown {
+                    unknown
+                        .entry(check.clone())
+                        .or_insert_with(|| (0, rel.clone()))
+                        .0 += n;
+                }
+                match &mut total {
+                    None => total = Some(part),
+                    Some(t) => t.absorb(part),
+                }
+            }
+            Err(e) => diags.push(Diagnostic::error(
                 &rel,
                 format!("cannot read the feed: {e}"),
-            ));
+            )),
         }
     }
-    for (check, (count, file)) in &state.unknown {
+    for (check, (count, file)) in &unknown {
         diags.push(Diagnostic::warning(
             file,
             format!("{count} results for check `{check}`, which no component lists under `checks`; they are ignored"),
         ));
     }
-    if state.future > 0 {
+    let total = total.unwrap_or_else(|| ingest.part());
+    if total.future > 0 {
         diags.push(Diagnostic::warning(
             dir.strip_prefix(site_root).unwrap_or(dir),
             format!(
                 "{} results are dated after the build time and were ignored",
-                state.future
+                total.future
             ),
         ));
     }
-    let series = checks.iter().cloned().zip(state.series).collect();
+    let series = checks.iter().cloned().zip(total.series).collect();
     (
         Feed {
             series,
-            results: state.results,
+            results: total.results,
             files,
             bytes,
             skipped_files,
         },
         diags,
     )
+}
+
+/// A `.jsonl` file through the health cache: unchanged, it is not read at all; grown,
+/// only the appended lines are. A file read without any diagnostic is cached.
+fn read_cached(
+    ingest: &Ingest,
+    root: &Path,
+    path: &Path,
+    rel: &Path,
+    meta: Option<&std::fs::Metadata>,
+    fingerprint: u64,
+    diags: &mut Diagnostics,
+) -> std::io::Result<Part> {
+    let Some(meta) = meta else {
+        return Ok(ingest.read_lines(path, rel, 0, 1, diags)?.part);
+    };
+    let hit = cache::load(root, rel, path, meta, fingerprint, ingest.grid);
+    let (mut part, from, line) = match hit {
+        Some(h) if h.size == meta.len() => return Ok(h.part),
+        Some(h) => (Some(h.part), h.size, h.next_line),
+        None => (None, 0, 1),
+    };
+    let read = ingest.read_lines(path, rel, from, line, diags)?;
+    let clean = read.clean;
+    let (offset, next_line) = (read.offset, read.next_line);
+    let part = match part.take() {
+        Some(mut p) => {
+            p.absorb(read.part);
+            p
+        }
+        None => read.part,
+    };
+    if clean {
+        cache::store(
+            root,
+            rel,
+            path,
+            meta,
+            fingerprint,
+            ingest.grid,
+            &part,
+            offset,
+            next_line,
+        );
+    }
+    Ok(part)
 }
 
 /// True when no result in the file can be at or after `cut`: a monthly probe file
@@ -183,34 +242,67 @@ pub fn month_end(name: &str) -> Option<i64> {
     })
 }
 
-struct Ingest<'g> {
-    index: HashMap<String, usize>,
-    series: Vec<Series>,
-    unknown: BTreeMap<String, (u64, PathBuf)>,
-    future: u64,
-    results: u64,
+/// What every file is read against: the checks, the grid and the thresholds.
+pub(super) struct Ingest<'g> {
+    index: HashMap<String, usize, BuildHasherDefault<Fnv>>,
+    checks: usize,
     grid: &'g Grid,
     /// Per check index.
     degraded_ms: Vec<u64>,
+    /// The grid's start and now in epoch seconds, computed once, not per result.
+    start_ts: i64,
+    now_ts: i64,
 }
 
-/// A result placed on the grid: check index, slot (`None`: before the grid), time,
-/// state, latency.
-type Placed = (u32, Option<usize>, i64, State, Option<u32>);
+/// FNV-1a for the check index: ids are short and trusted to be few, so SipHash's
+/// flood resistance buys nothing on this per-line lookup.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// One result of a listed check on the grid: slot, packed value, `secs` byte.
+type Placed = (u32, u32, u8);
 
 /// What one parallel task found in its chunk, merged in file order afterwards.
 #[derive(Default)]
 struct ChunkOut<'a> {
-    placed: Vec<Placed>,
+    /// Per check: results on the grid, bucketed so checks merge in parallel.
+    placed: Vec<Vec<Placed>>,
+    /// Per check: the newest result before the grid.
+    carry: Vec<Option<(i64, State)>>,
+    /// Per check: results placed (on the grid or carried in).
+    counts: Vec<u64>,
     latest: Vec<Option<Record<'a>>>,
     unknown: HashMap<Cow<'a, str>, u64>,
     future: u64,
+    max_at: Option<i64>,
     errors: Vec<(usize, RecordError)>,
+    /// Line ends seen, so the reader need not count them again.
+    lines: usize,
 }
 
 impl<'a> ChunkOut<'a> {
     fn new(checks: usize) -> Self {
         ChunkOut {
+            placed: vec![Vec::new(); checks],
+            carry: vec![None; checks],
+            counts: vec![0; checks],
             latest: vec![None; checks],
             ..ChunkOut::default()
         }
@@ -220,10 +312,11 @@ impl<'a> ChunkOut<'a> {
     fn accept(&mut self, mut r: Record<'a>, ingest: &Ingest) {
         // Stamped in the build's own second is not "after the build": `now` carries
         // sub-second digits that a result's whole-second `at` cannot.
-        if r.at > ingest.grid.now.timestamp() {
+        if r.at > ingest.now_ts {
             self.future += 1;
             return;
         }
+        self.max_at = self.max_at.max(Some(r.at));
         let Some(&idx) = ingest.index.get(r.check.as_ref()) else {
             *self.unknown.entry(r.check).or_default() += 1;
             return;
@@ -235,13 +328,15 @@ impl<'a> ChunkOut<'a> {
         {
             r.state = State::Degraded;
         }
-        self.placed.push((
-            idx as u32,
-            ingest.grid.slot(r.at),
-            r.at,
-            r.state,
-            r.latency_ms,
-        ));
+        self.counts[idx] += 1;
+        match ingest.slot(r.at) {
+            Some(s) => self.placed[idx].push((
+                s as u32,
+                series::pack(r.state, r.latency_ms),
+                part::sec_byte(r.at, r.state),
+            )),
+            None => part::offer_carry(&mut self.carry[idx], r.at, r.state),
+        }
         let keep = self.latest[idx]
             .as_ref()
             .is_none_or(|l| r.at > l.at || (r.at == l.at && r.state > l.state));
@@ -251,24 +346,71 @@ impl<'a> ChunkOut<'a> {
     }
 }
 
-impl Ingest<'_> {
-    fn read_lines(
-        &mut self,
+impl<'g> Ingest<'g> {
+    /// Reading against `checks` (with their thresholds, same order) on `grid`.
+    pub(super) fn new(checks: &[String], grid: &'g Grid, degraded_ms: &[u64]) -> Self {
+        Ingest {
+            index: checks
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.clone(), i))
+                .collect(),
+            checks: checks.len(),
+            grid,
+            start_ts: grid.start.timestamp(),
+            now_ts: grid.now.timestamp(),
+            degraded_ms: (0..checks.len())
+                .map(|i| degraded_ms.get(i).copied().unwrap_or(u64::MAX))
+                .collect(),
+        }
+    }
+
+    /// [`Grid::slot`] with the grid's instants precomputed.
+    fn slot(&self, at: i64) -> Option<usize> {
+        let d = at - self.start_ts;
+        if d < 0 || at > self.now_ts {
+            return None;
+        }
+        let s = (d / 60) as usize;
+        (s < self.grid.minutes).then_some(s)
+    }
+
+    /// An empty part for this grid and these checks.
+    pub(super) fn part(&self) -> Part {
+        Part::new(self.checks, self.grid)
+    }
+
+    /// Read a `.jsonl` file from byte `from` (a line start; `first_line` is its line
+    /// number) to the end. Returns the part, the offset after the last whole line read,
+    /// the number of that line + 1, and whether the file was read without a diagnostic.
+    pub(super) fn read_lines(
+        &self,
         path: &Path,
         rel: &Path,
+        from: u64,
+        first_line: usize,
         diags: &mut Diagnostics,
-    ) -> std::io::Result<()> {
+    ) -> std::io::Result<LinesRead> {
+        use std::io::{Seek, SeekFrom};
         let mut file = File::open(path)?;
+        if from > 0 {
+            file.seek(SeekFrom::Start(from))?;
+        }
+        let mut part = self.part();
         let mut pending: Vec<u8> = Vec::with_capacity(BATCH + CHUNK);
-        let mut line_no = 1usize;
+        let mut line_no = first_line;
+        let mut offset = from;
         let mut errors = 0usize;
+        let mut clean = true;
         let mut eof = false;
-        let mut buf = vec![0u8; CHUNK];
         loop {
             while pending.len() < BATCH && !eof {
-                let n = file.read(&mut buf)?;
+                // Read straight into the spare capacity: no copy through a buffer.
+                let len = pending.len();
+                pending.resize(len + CHUNK, 0);
+                let n = file.read(&mut pending[len..])?;
+                pending.truncate(len + n);
                 eof = n == 0;
-                pending.extend_from_slice(&buf[..n]);
             }
             if pending.is_empty() {
                 break;
@@ -282,6 +424,7 @@ impl Ingest<'_> {
                 // (`lantern probe` appends whole lines): not yet written, not an error.
                 if !pending[cut..].iter().all(u8::is_ascii_whitespace) {
                     let line = line_no + pending[..cut].iter().filter(|&&b| b == b'\n').count();
+                    clean = false;
                     diags.push(
                         Diagnostic::warning(
                             rel,
@@ -298,33 +441,44 @@ impl Ingest<'_> {
             if cut == 0 {
                 // No line end in a whole batch: one line is far over the limit. Skip it.
                 errors += 1;
+                clean = false;
                 diags.push(line_error(
                     rel,
                     line_no,
                     None,
                     format!("line is longer than {} MiB", MAX_LINE_BYTES >> 20),
                 ));
+                offset += pending.len() as u64;
                 pending.clear();
                 let mut byte = [0u8; 1];
-                while file.read(&mut byte)? == 1 && byte[0] != b'\n' {}
+                while file.read(&mut byte)? == 1 {
+                    offset += 1;
+                    if byte[0] == b'\n' {
+                        break;
+                    }
+                }
                 line_no += 1;
                 continue;
             }
-            let chunks = split_chunks(&pending[..cut], line_no);
-            let outs: Vec<ChunkOut> = chunks
+            let chunks = split_chunks(&pending[..cut]);
+            let mut outs: Vec<ChunkOut> = chunks
                 .par_iter()
-                .map(|(start, bytes)| self.parse_chunk(bytes, *start))
+                .map(|bytes| self.parse_chunk(bytes))
                 .collect();
-            for out in outs {
-                for (line, e) in out.errors.iter() {
+            let mut start = line_no;
+            for out in &mut outs {
+                for (line, e) in out.errors.drain(..) {
                     errors += 1;
+                    clean = false;
                     if errors <= MAX_ERRORS_PER_FILE {
-                        diags.push(line_error(rel, *line, e.field, e.message.clone()));
+                        diags.push(line_error(rel, start + line, e.field, e.message));
                     }
                 }
-                self.merge(out, rel);
+                start += out.lines;
             }
-            line_no += pending[..cut].iter().filter(|&&b| b == b'\n').count();
+            line_no = start;
+            self.merge(&mut part, outs);
+            offset += cut as u64;
             pending.drain(..cut);
         }
         if errors > MAX_ERRORS_PER_FILE {
@@ -334,12 +488,33 @@ impl Ingest<'_> {
                 format!("… and {more} more bad lines"),
             ));
         }
-        Ok(())
+        Ok(LinesRead {
+            part,
+            offset,
+            next_line: line_no,
+            clean,
+        })
     }
 
-    fn parse_chunk<'a>(&self, bytes: &'a [u8], first_line: usize) -> ChunkOut<'a> {
-        let mut out = ChunkOut::new(self.series.len());
-        for (i, raw_line) in bytes.split(|&b| b == b'\n').enumerate() {
+    /// Parse one chunk of whole lines; error lines are counted from 0 within the chunk.
+    fn parse_chunk<'a>(&self, bytes: &'a [u8]) -> ChunkOut<'a> {
+        let mut out = ChunkOut::new(self.checks);
+        // Typical lines are 70–80 bytes: room for this chunk's share of every check,
+        // so the buckets do not grow by copying.
+        let per_check = bytes.len() / 72 / self.checks.max(1) + 16;
+        for v in &mut out.placed {
+            v.reserve(per_check);
+        }
+        let mut lines = 0;
+        let mut start = 0;
+        // A chunk ends with a line end (see `split_chunks`); memchr finds them fast.
+        for (i, end) in memchr::memchr_iter(b'\n', bytes)
+            .chain((bytes.last() != Some(&b'\n')).then_some(bytes.len()))
+            .enumerate()
+        {
+            let raw_line = &bytes[start..end];
+            start = end + 1;
+            lines = i + 1;
             let line = raw_line.strip_suffix(b"\r").unwrap_or(raw_line);
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
@@ -347,7 +522,7 @@ impl Ingest<'_> {
             if line.len() > MAX_LINE_BYTES {
                 let msg = format!("line is longer than {} MiB", MAX_LINE_BYTES >> 20);
                 out.errors.push((
-                    first_line + i,
+                    i,
                     RecordError {
                         field: None,
                         message: msg,
@@ -358,45 +533,69 @@ impl Ingest<'_> {
             // Latency thresholds are per check: applied in `accept`.
             match record::parse(line, u64::MAX) {
                 Ok(r) => out.accept(r, self),
-                Err(e) => out.errors.push((first_line + i, e)),
+                Err(e) => out.errors.push((i, e)),
             }
         }
+        out.lines = lines;
         out
     }
 
-    fn merge(&mut self, out: ChunkOut<'_>, rel: &Path) {
-        for (idx, slot, at, state, lat) in out.placed {
-            self.series[idx as usize].add(slot, at, state, lat);
-            self.results += 1;
-        }
-        for (idx, l) in out.latest.into_iter().enumerate() {
-            if let Some(r) = l {
-                self.series[idx].offer_latest(&r);
+    /// Fold the chunks' findings (in file order) into `part`; checks merge in parallel.
+    fn merge(&self, part: &mut Part, mut outs: Vec<ChunkOut<'_>>) {
+        let placed: Vec<Vec<Vec<Placed>>> = outs
+            .iter_mut()
+            .map(|o| std::mem::take(&mut o.placed))
+            .collect();
+        part.series
+            .par_iter_mut()
+            .zip(part.secs.par_iter_mut())
+            .enumerate()
+            .for_each(|(idx, (s, sec))| {
+                for chunk in &placed {
+                    for &(slot, packed, sb) in &chunk[idx] {
+                        let slot = slot as usize;
+                        s.slots[slot] = series::merge(s.slots[slot], packed);
+                        sec[slot] = sec[slot].max(sb);
+                    }
+                }
+            });
+        for out in outs {
+            for (idx, s) in part.series.iter_mut().enumerate() {
+                s.results += out.counts[idx];
+                part.results += out.counts[idx];
+                if let Some((at, state)) = out.carry[idx] {
+                    part::offer_carry(&mut s.carry_in, at, state);
+                }
             }
+            for (idx, l) in out.latest.into_iter().enumerate() {
+                if let Some(r) = l {
+                    part.series[idx].offer_latest(&r);
+                }
+            }
+            for (check, n) in out.unknown {
+                *part.unknown.entry(check.into_owned()).or_default() += n;
+            }
+            part.future += out.future;
+            part.max_at = part.max_at.max(out.max_at);
         }
-        for (check, n) in out.unknown {
-            self.unknown
-                .entry(check.to_string())
-                .or_insert_with(|| (0, rel.to_path_buf()))
-                .0 += n;
-        }
-        self.future += out.future;
     }
 
-    fn read_array(
-        &mut self,
+    /// Read a `.json` file holding one array of results.
+    pub(super) fn read_array(
+        &self,
         path: &Path,
         rel: &Path,
         diags: &mut Diagnostics,
-    ) -> std::io::Result<()> {
+    ) -> std::io::Result<Part> {
         use serde::de::Deserializer as _;
         let marks = RecordMarks::default();
         let reader = CappedRecords {
             inner: BufReader::new(File::open(path)?),
             marks: &marks,
         };
+        let mut part = self.part();
         let mut de = serde_json::Deserializer::from_reader(reader);
-        let mut out = ChunkOut::new(self.series.len());
+        let mut out = ChunkOut::new(self.checks);
         let visitor = ArrayVisitor {
             ingest: self,
             out: &mut out,
@@ -410,19 +609,14 @@ impl Ingest<'_> {
                     None,
                     format!("record is longer than {} MiB", MAX_LINE_BYTES >> 20),
                 ));
-                self.merge(out, rel);
-                return Ok(());
+                self.merge(&mut part, vec![out]);
+                return Ok(part);
             }
-            let msg = e.to_string();
-            let msg = msg
-                .rfind(" at line ")
-                .map_or(msg.clone(), |i| msg[..i].to_string());
-            let (field, msg) = match msg
-                .strip_prefix("field `")
-                .and_then(|m| m.split_once("`: "))
-            {
-                Some((f, m)) => (Some(f.to_string()), m.to_string()),
-                None => (None, msg),
+            // Our own validation error is kept as data beside serde's; anything else is
+            // serde_json's, with its position cut off by its own line and column.
+            let (field, msg) = match marks.record_error.take() {
+                Some(r) => (r.field, r.message),
+                None => (None, record::message_of(&e)),
             };
             let d = Diagnostic::error(rel, msg).at_line(Some(e.line()));
             diags.push(match field {
@@ -430,9 +624,20 @@ impl Ingest<'_> {
                 None => d,
             });
         }
-        self.merge(out, rel);
-        Ok(())
+        self.merge(&mut part, vec![out]);
+        Ok(part)
     }
+}
+
+/// What reading a `.jsonl` file (or its appended end) gave.
+pub(super) struct LinesRead {
+    pub part: Part,
+    /// Byte offset after the last whole line read.
+    pub offset: u64,
+    /// Line number of the next line.
+    pub next_line: usize,
+    /// No diagnostic at all: safe to cache.
+    pub clean: bool,
 }
 
 /// Where the JSON array reader is: bytes and lines read, and where the current
@@ -445,6 +650,8 @@ struct RecordMarks {
     /// The line of the current record's first byte (0 until it is seen).
     record_line: Cell<usize>,
     too_long: Cell<bool>,
+    /// The validation error that stopped the array, as data (field and message).
+    record_error: std::cell::RefCell<Option<RecordError>>,
 }
 
 impl RecordMarks {
@@ -485,21 +692,17 @@ impl<R: Read> Read for CappedRecords<'_, R> {
         Ok(n)
     }
 }
-/// Split a region of whole lines into chunks of about [`CHUNK`] bytes at line ends,
-/// each with the file line it starts at.
-fn split_chunks(region: &[u8], first_line: usize) -> Vec<(usize, &[u8])> {
+/// Split a region of whole lines into chunks of about [`CHUNK`] bytes at line ends.
+fn split_chunks(region: &[u8]) -> Vec<&[u8]> {
     let mut out = Vec::new();
     let mut start = 0;
-    let mut line = first_line;
     while start < region.len() {
         let target = (start + CHUNK).min(region.len());
         let end = region[target..]
             .iter()
             .position(|&b| b == b'\n')
             .map_or(region.len(), |i| target + i + 1);
-        let piece = &region[start..end];
-        out.push((line, piece));
-        line += piece.iter().filter(|&&b| b == b'\n').count();
+        out.push(&region[start..end]);
         start = end;
     }
     out
@@ -532,10 +735,14 @@ impl<'de> serde::de::Visitor<'de> for ArrayVisitor<'_, '_, '_> {
         // The `[` is part of the first record's budget; every later one starts afresh.
         while let Some(raw) = seq.next_element::<record::Raw<'de>>()? {
             self.marks.next_record();
-            let r = record::validate(raw, u64::MAX).map_err(|e| match e.field {
-                Some(f) => A::Error::custom(format!("field `{f}`: {}", e.message)),
-                None => A::Error::custom(e.message),
-            })?;
+            let r = match record::validate(raw, u64::MAX) {
+                Ok(r) => r,
+                Err(e) => {
+                    let message = A::Error::custom(&e.message);
+                    self.marks.record_error.replace(Some(e));
+                    return Err(message);
+                }
+            };
             // A reader-backed deserializer cannot lend its buffer: own the strings.
             let owned = Record {
                 check: Cow::Owned(r.check.into_owned()),

@@ -1,9 +1,12 @@
 //! The health stage: the check feed read onto a minute grid, and the figures
 //! derived from it (current status from checks, daily uptime, windows, latency).
 
+pub mod cache;
 pub mod component;
 pub mod coverage;
+mod fastline;
 pub mod feed;
+pub mod part;
 pub mod record;
 pub mod series;
 mod timestamp;

@@ -75,6 +75,26 @@ impl RecordError {
 
 /// Parse one JSON object into a record; `degraded_ms` turns slow results into degraded.
 pub fn parse(line: &[u8], degraded_ms: u64) -> Result<Record<'_>, RecordError> {
+    // Most lines take the hand-written path; anything it does not expect goes to serde.
+    if let Some(f) = super::fastline::scan(line)
+        && let (Some(check), Some(at)) = (f.check, f.at)
+    {
+        let status = match f.status {
+            Some("up") => Some(RawStatus::Up),
+            Some("degraded") => Some(RawStatus::Degraded),
+            Some("down") => Some(RawStatus::Down),
+            _ => None,
+        };
+        let raw = Raw {
+            check: Cow::Borrowed(check),
+            at: Cow::Borrowed(at),
+            ok: f.ok,
+            status,
+            latency_ms: f.latency_ms,
+            message: f.message.map(Cow::Borrowed),
+        };
+        return validate(raw, degraded_ms);
+    }
     match serde_json::from_slice::<Raw>(line) {
         Ok(raw) => validate(raw, degraded_ms),
         Err(e) => Err(explain(line, &e)),
@@ -123,48 +143,61 @@ pub(super) fn validate(raw: Raw<'_>, degraded_ms: u64) -> Result<Record<'_>, Rec
 }
 
 /// Name the field serde stumbled on; only runs on the error path, so it may be slow.
+///
+/// Everything comes from structured data, never from an error's text: serde_json's
+/// classification tells bad JSON from a bad record, serde_path_to_error gives the
+/// field a type error is in, and the parsed object says which required field is
+/// missing and what was found instead.
 fn explain(line: &[u8], e: &serde_json::Error) -> RecordError {
-    let Ok(value) = serde_json::from_slice::<serde_json::Value>(line) else {
-        return RecordError::new(None, format!("not valid JSON: {}", strip_position(e)));
-    };
-    let Some(obj) = value.as_object() else {
+    if e.is_syntax() || e.is_eof() {
+        return RecordError::new(None, format!("not valid JSON: {}", message_of(e)));
+    }
+    let Ok(serde_json::Value::Object(obj)) = serde_json::from_slice::<serde_json::Value>(line)
+    else {
         return RecordError::new(
             None,
             "expected a JSON object like {\"check\": …, \"at\": …, \"ok\": true}",
         );
     };
-    type Expect = (&'static str, &'static str, fn(&serde_json::Value) -> bool);
-    let want: [Expect; 6] = [
-        ("check", "a string", |v| v.is_string()),
-        ("at", "a timestamp string", |v| v.is_string()),
-        ("ok", "true or false", |v| v.is_boolean() || v.is_null()),
-        ("status", "\"up\", \"degraded\" or \"down\"", |v| {
-            v.is_null() || matches!(v.as_str(), Some("up" | "degraded" | "down"))
-        }),
-        ("latency_ms", "a number of milliseconds", |v| {
-            v.is_number() || v.is_null()
-        }),
-        ("message", "a string", |v| v.is_string() || v.is_null()),
+    type Expect = (&'static str, &'static str);
+    const WANT: [Expect; 6] = [
+        ("check", "a string"),
+        ("at", "a timestamp string"),
+        ("ok", "true or false"),
+        ("status", "\"up\", \"degraded\" or \"down\""),
+        ("latency_ms", "a number of milliseconds"),
+        ("message", "a string"),
     ];
-    for (field, what, ok) in want {
-        match obj.get(field) {
-            None if field == "check" || field == "at" => {
-                return RecordError::new(Some(field), "missing");
-            }
-            Some(v) if !ok(v) => {
-                return RecordError::new(Some(field), format!("expected {what}, found {v}"));
-            }
-            _ => {}
+    // The field serde itself stopped at, from the path it was deserializing.
+    let mut de = serde_json::Deserializer::from_slice(line);
+    let at_field = serde_path_to_error::deserialize::<_, Raw>(&mut de)
+        .err()
+        .and_then(|pe| match pe.path().iter().next() {
+            Some(serde_path_to_error::Segment::Map { key }) => Some(key.clone()),
+            _ => None,
+        });
+    if let Some(key) = at_field
+        && let Some((field, what)) = WANT.iter().find(|(f, _)| *f == key)
+        && let Some(v) = obj.get(*field)
+    {
+        return RecordError::new(Some(field), format!("expected {what}, found {v}"));
+    }
+    for field in ["check", "at"] {
+        if !obj.contains_key(field) {
+            return RecordError::new(Some(field), "missing");
         }
     }
-    RecordError::new(None, strip_position(e))
+    RecordError::new(None, message_of(e))
 }
 
-fn strip_position(e: &serde_json::Error) -> String {
+/// serde_json's message without the position it appends, cut by the error's own
+/// `line()` and `column()` (the file's line is reported separately).
+pub(super) fn message_of(e: &serde_json::Error) -> String {
     let s = e.to_string();
-    match s.rfind(" at line ") {
-        Some(i) => s[..i].to_string(),
-        None => s,
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    match s.strip_suffix(&suffix) {
+        Some(m) if e.line() > 0 => m.to_string(),
+        _ => s,
     }
 }
 
@@ -217,5 +250,35 @@ mod tests {
         assert!(e.message.starts_with("not valid JSON"), "{}", e.message);
         let e = p(r#"{"check":"a","at":"2026-01-01T00:00:00Z"}"#).unwrap_err();
         assert_eq!(e.field, Some("ok"));
+    }
+
+    #[test]
+    fn the_field_is_the_one_serde_stopped_at() {
+        let e =
+            p(r#"{"check":"a","at":"2026-01-01T00:00:00Z","status":"x","ok":"y"}"#).unwrap_err();
+        assert_eq!(
+            (e.field, e.message.as_str()),
+            (
+                Some("status"),
+                r#"expected "up", "degraded" or "down", found "x""#
+            ),
+            "the first bad field in the line, not the first in a list"
+        );
+        let e = p(r#"{"latency_ms":"fast","check":"a","at":"2026-01-01T00:00:00Z","ok":true}"#)
+            .unwrap_err();
+        assert_eq!(e.field, Some("latency_ms"));
+        assert_eq!(
+            e.message,
+            r#"expected a number of milliseconds, found "fast""#
+        );
+        let e = p(r#"{"check":"a","at":"2026-01-01T00:00:00Z","ok":true"#).unwrap_err();
+        assert_eq!(e.message, "not valid JSON: EOF while parsing an object");
+        let e = p("[1, 2]").unwrap_err();
+        assert_eq!(e.field, None);
+        assert!(
+            e.message.starts_with("expected a JSON object"),
+            "{}",
+            e.message
+        );
     }
 }

@@ -15,8 +15,10 @@ use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::Duration;
 
-/// Quiet time after the last event before a rebuild starts.
-const DEBOUNCE: Duration = Duration::from_millis(150);
+/// Quiet time after the last event before a rebuild starts. An editor's save (write
+/// and close, or write a temporary file and rename it) lands within a few ms; 40 ms
+/// still coalesces it into one rebuild while keeping save-to-served under 150 ms.
+const DEBOUNCE: Duration = Duration::from_millis(40);
 
 /// How often the rebuild loop looks at the shutdown flag while idle.
 const IDLE_CHECK: Duration = Duration::from_millis(250);

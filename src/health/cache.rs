@@ -1,0 +1,718 @@
+//! The health cache: each feed file's results on the minute grid, kept between builds
+//! so that an unchanged file is not parsed again and a growing `.jsonl` is read only
+//! from where the last build stopped.
+//!
+//! An optimisation only: any entry that is missing, unreadable, garbage, for other
+//! checks or thresholds, or for a grid it cannot be laid onto is ignored and the file
+//! is read whole, giving the same result. `lantern build` keeps entries on disk under
+//! `<root>/.lantern-cache/health/` (a folder Lantern creates and marks as its own);
+//! `lantern serve` keeps them in memory only, since the preview writes nothing.
+//!
+//! The file format is a documented, dependency-free one rather than a serde format:
+//! the bulk of an entry is per-minute arrays stored as raw little-endian words, which
+//! reads and writes at memory speed, and a checksum over the payload rejects a
+//! truncated or overwritten file. Layout (all integers little-endian):
+//!
+//! ```text
+//! "LNTHC001"  u64 payload length  u64 checksum(payload)  payload
+//! payload: str rel path, u64 dev, u64 inode, u64 size read, i64 mtime s, u32 mtime ns,
+//!          u64 next line, u64 head hash, u64 tail hash, u64 fingerprint,
+//!          i64 grid start minute, opt i64 newest at, u32 n × (str check, u64 count),
+//!          u32 checks × (u64 results, opt (i64 at, u8 state) carry-in,
+//!                        opt (i64 at, u8 state, opt u32 latency, opt str message) latest,
+//!                        i64 first minute, u32 n, n × u32 slot, n × u8 second-and-state)
+//! str = u32 length + UTF-8 bytes; opt = u8 0/1 + value
+//! ```
+
+use super::part::{self, Part};
+use super::record::State;
+use super::series::{self, Latest};
+use super::window::Grid;
+use std::collections::HashMap;
+use std::fs::{File, Metadata};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+/// Where entries are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// No cache: every file is read whole (the library default).
+    Off = 0,
+    /// In this process's memory only (`lantern serve`: writes nothing).
+    Memory = 1,
+    /// On disk under `<root>/.lantern-cache/` (`lantern build`).
+    Disk = 2,
+}
+
+static MODE: AtomicU8 = AtomicU8::new(Mode::Off as u8);
+static MEMORY: Mutex<Option<HashMap<PathBuf, Arc<Entry>>>> = Mutex::new(None);
+
+/// Choose where this process keeps health cache entries.
+pub fn set_mode(mode: Mode) {
+    MODE.store(mode as u8, Ordering::SeqCst);
+}
+
+fn mode() -> Mode {
+    match MODE.load(Ordering::SeqCst) {
+        1 => Mode::Memory,
+        2 => Mode::Disk,
+        _ => Mode::Off,
+    }
+}
+
+/// The cache folder under the site root.
+pub const DIR: &str = ".lantern-cache";
+/// The marker that says the cache folder is Lantern's (the CACHEDIR.TAG convention,
+/// which also keeps backup tools from copying it).
+const MARKER: &str = "CACHEDIR.TAG";
+const MARKER_TEXT: &str = "Signature: 8a477f597d28d172789f06886806bc55\n# This folder is a cache created by Lantern (lantern build); deleting it is safe.\n";
+const MAGIC: &[u8; 8] = b"LNTHC001";
+/// Bytes hashed at the start and just before the end of what an entry has read, to
+/// tell an appended file from one rewritten in place.
+const PROBE: u64 = 4096;
+
+/// One feed file's results as of a build, independent of any later grid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    rel: String,
+    dev: u64,
+    ino: u64,
+    /// Bytes read: the file's whole lines up to here are in the entry.
+    size: u64,
+    mtime: (i64, u32),
+    next_line: usize,
+    head: u64,
+    tail: u64,
+    fingerprint: u64,
+    start_minute: i64,
+    max_at: Option<i64>,
+    unknown: Vec<(String, u64)>,
+    checks: Vec<CheckEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct CheckEntry {
+    results: u64,
+    carry_in: Option<(i64, State)>,
+    latest: Option<Latest>,
+    /// Epoch minute of `slots[0]`.
+    first: i64,
+    slots: Vec<u32>,
+    secs: Vec<u8>,
+}
+
+/// A usable entry, laid onto the build's grid.
+pub struct Hit {
+    pub part: Part,
+    /// Bytes already in `part`; anything after is appended lines to read.
+    pub size: u64,
+    /// Line number of the first line after `size`.
+    pub next_line: usize,
+}
+
+/// Fingerprint of what an entry depends on besides the file: checks and thresholds.
+pub fn fingerprint(checks: &[String], degraded_ms: &[u64]) -> u64 {
+    let mut h = Hasher::new();
+    for (i, c) in checks.iter().enumerate() {
+        h.bytes(c.as_bytes());
+        h.word(u64::MAX);
+        h.word(degraded_ms.get(i).copied().unwrap_or(u64::MAX));
+    }
+    h.finish()
+}
+
+/// The entry for `path` laid onto `grid`, if one is valid for the file as it is now
+/// (same file, same or more bytes with the read part unchanged).
+pub fn load(
+    root: &Path,
+    rel: &Path,
+    path: &Path,
+    meta: &Metadata,
+    fp: u64,
+    grid: &Grid,
+) -> Option<Hit> {
+    let entry = match mode() {
+        Mode::Off => return None,
+        Mode::Memory => memory().as_ref().and_then(|m| m.get(path).cloned())?,
+        Mode::Disk => Arc::new(read_entry(&entry_path(root, rel)?)?),
+    };
+    if entry.rel != rel.to_string_lossy()
+        || entry.fingerprint != fp
+        || entry.dev != meta.dev()
+        || entry.ino != meta.ino()
+        || meta.len() < entry.size
+    {
+        return None;
+    }
+    if meta.len() == entry.size {
+        if entry.mtime != (meta.mtime(), meta.mtime_nsec() as u32) {
+            return None;
+        }
+    } else if !same_start(path, &entry)? {
+        return None;
+    }
+    let part = lay(&entry, grid)?;
+    Some(Hit {
+        part,
+        size: entry.size,
+        next_line: entry.next_line,
+    })
+}
+
+/// Keep `part` (read from a clean file, nothing after now) as the entry for `path`.
+/// Failing to write is not an error: the next build reads the file again.
+#[allow(clippy::too_many_arguments)]
+pub fn store(
+    root: &Path,
+    rel: &Path,
+    path: &Path,
+    meta: &Metadata,
+    fp: u64,
+    grid: &Grid,
+    part: &Part,
+    size: u64,
+    next_line: usize,
+) {
+    let m = mode();
+    if m == Mode::Off || part.future > 0 {
+        return;
+    }
+    let Some((head, tail)) = probes(path, size) else {
+        return;
+    };
+    let entry = Entry {
+        rel: rel.to_string_lossy().into_owned(),
+        dev: meta.dev(),
+        ino: meta.ino(),
+        size,
+        mtime: (meta.mtime(), meta.mtime_nsec() as u32),
+        next_line,
+        head,
+        tail,
+        fingerprint: fp,
+        start_minute: grid.start.timestamp().div_euclid(60),
+        max_at: part.max_at,
+        unknown: part.unknown.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+        checks: part
+            .series
+            .iter()
+            .zip(&part.secs)
+            .map(|(s, sec)| {
+                let first = s.slots.iter().position(|&v| v != 0).unwrap_or(0);
+                let last = s.slots.iter().rposition(|&v| v != 0).map_or(0, |i| i + 1);
+                let (first, last) = (first.min(last), last);
+                CheckEntry {
+                    results: s.results,
+                    carry_in: s.carry_in,
+                    latest: s.latest.clone(),
+                    first: grid.start.timestamp().div_euclid(60) + first as i64,
+                    slots: s.slots[first..last].to_vec(),
+                    secs: sec[first..last].to_vec(),
+                }
+            })
+            .collect(),
+    };
+    match m {
+        Mode::Off => {}
+        Mode::Memory => {
+            memory()
+                .get_or_insert_with(HashMap::new)
+                .insert(path.to_path_buf(), Arc::new(entry));
+        }
+        Mode::Disk => {
+            if let Some(dir) = ensure_dir(root) {
+                let _ = write_entry(&dir, &entry_name(rel), &entry);
+            }
+        }
+    }
+}
+
+fn memory() -> std::sync::MutexGuard<'static, Option<HashMap<PathBuf, Arc<Entry>>>> {
+    MEMORY.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The entry laid onto `grid`; `None` when it cannot be (an earlier grid, results
+/// after now, or data that makes no sense).
+fn lay(entry: &Entry, grid: &Grid) -> Option<Part> {
+    let start = grid.start.timestamp().div_euclid(60);
+    if start < entry.start_minute || entry.max_at.is_some_and(|t| t > grid.now.timestamp()) {
+        return None;
+    }
+    let mut part = Part::new(entry.checks.len(), grid);
+    for ((c, s), sec) in entry
+        .checks
+        .iter()
+        .zip(&mut part.series)
+        .zip(&mut part.secs)
+    {
+        s.results = c.results;
+        s.carry_in = c.carry_in;
+        s.latest = c.latest.clone();
+        for (i, (&v, &b)) in c.slots.iter().zip(&c.secs).enumerate() {
+            if v == 0 {
+                continue;
+            }
+            let state = series::slot_state(v)?;
+            let newest = State::from_bits(b & 3)?;
+            if b >> 2 >= 60 || newest > state {
+                return None;
+            }
+            let minute = c.first.checked_add(i as i64)?;
+            if minute < start {
+                // Before this grid: only the newest such result matters, as carry-in.
+                part::offer_carry(&mut s.carry_in, minute * 60 + i64::from(b >> 2), newest);
+            } else {
+                let slot = usize::try_from(minute - start).ok()?;
+                *s.slots.get_mut(slot)? = v;
+                sec[slot] = b;
+            }
+        }
+        part.results += c.results;
+    }
+    part.unknown = entry.unknown.iter().cloned().collect();
+    part.max_at = entry.max_at;
+    Some(part)
+}
+
+/// True when the bytes the entry read still start and end as they did: the file
+/// has only grown at its end.
+fn same_start(path: &Path, entry: &Entry) -> Option<bool> {
+    let (head, tail) = probes(path, entry.size)?;
+    Some(head == entry.head && tail == entry.tail)
+}
+
+/// Hashes of the first and last [`PROBE`] bytes of the file's first `size` bytes.
+fn probes(path: &Path, size: u64) -> Option<(u64, u64)> {
+    let mut f = File::open(path).ok()?;
+    let mut hash = |from: u64, len: u64| -> Option<u64> {
+        f.seek(SeekFrom::Start(from)).ok()?;
+        let mut buf = vec![0; len as usize];
+        f.read_exact(&mut buf).ok()?;
+        let mut h = Hasher::new();
+        h.bytes(&buf);
+        Some(h.finish())
+    };
+    let n = size.min(PROBE);
+    Some((hash(0, n)?, hash(size - n, n)?))
+}
+
+fn entry_name(rel: &Path) -> String {
+    let mut h = Hasher::new();
+    h.bytes(rel.to_string_lossy().as_bytes());
+    format!("{:016x}.grid", h.finish())
+}
+
+/// `<root>/.lantern-cache/health/<name>` when the cache folder exists and is ours.
+fn entry_path(root: &Path, rel: &Path) -> Option<PathBuf> {
+    let top = root.join(DIR);
+    is_real_dir(&top).then_some(())?;
+    top.join(MARKER)
+        .symlink_metadata()
+        .ok()?
+        .is_file()
+        .then_some(())?;
+    let dir = top.join("health");
+    is_real_dir(&dir).then(|| dir.join(entry_name(rel)))
+}
+
+fn is_real_dir(p: &Path) -> bool {
+    p.symlink_metadata().is_ok_and(|m| m.is_dir())
+}
+
+/// The `health` folder of the cache, created (with the marker) if there is none.
+/// `None` when a folder of that name exists that Lantern did not make, or is a link.
+fn ensure_dir(root: &Path) -> Option<PathBuf> {
+    let top = root.join(DIR);
+    match std::fs::create_dir(&top) {
+        Ok(()) => {
+            // The marker goes in through a rename: a reader never sees half of it.
+            let mut t = tempfile::NamedTempFile::new_in(&top).ok()?;
+            t.write_all(MARKER_TEXT.as_bytes()).ok()?;
+            t.persist(top.join(MARKER)).ok()?;
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            if !is_real_dir(&top) {
+                return None;
+            }
+            // Another build may be between creating the folder and its marker.
+            let marked = (0..20).any(|_| {
+                let ok = top
+                    .join(MARKER)
+                    .symlink_metadata()
+                    .is_ok_and(|m| m.is_file());
+                if !ok {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+                ok
+            });
+            if !marked {
+                return None;
+            }
+        }
+        Err(_) => return None,
+    }
+    let dir = top.join("health");
+    match std::fs::create_dir(&dir) {
+        Ok(()) => Some(dir),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && is_real_dir(&dir) => Some(dir),
+        Err(_) => None,
+    }
+}
+
+/// Write through a fresh temporary file and a rename: a concurrent reader sees the
+/// old entry or the new one, never a mix, and two writers simply replace each other.
+fn write_entry(dir: &Path, name: &str, entry: &Entry) -> std::io::Result<()> {
+    let payload = encode(entry);
+    let mut h = Hasher::new();
+    h.bytes(&payload);
+    let mut t = tempfile::NamedTempFile::new_in(dir)?;
+    let mut w = std::io::BufWriter::new(t.as_file_mut());
+    w.write_all(MAGIC)?;
+    w.write_all(&(payload.len() as u64).to_le_bytes())?;
+    w.write_all(&h.finish().to_le_bytes())?;
+    w.write_all(&payload)?;
+    w.flush()?;
+    drop(w);
+    t.persist(dir.join(name)).map_err(|e| e.error)?;
+    Ok(())
+}
+
+fn read_entry(path: &Path) -> Option<Entry> {
+    let mut f = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+        .ok()?;
+    let mut head = [0u8; 24];
+    f.read_exact(&mut head).ok()?;
+    if &head[..8] != MAGIC {
+        return None;
+    }
+    let len = u64::from_le_bytes(head[8..16].try_into().ok()?);
+    let sum = u64::from_le_bytes(head[16..24].try_into().ok()?);
+    // The length must match the file: a garbage length never allocates.
+    if f.metadata().ok()?.len() != 24 + len {
+        return None;
+    }
+    let mut payload = vec![0; usize::try_from(len).ok()?];
+    f.read_exact(&mut payload).ok()?;
+    let mut h = Hasher::new();
+    h.bytes(&payload);
+    if h.finish() != sum {
+        return None;
+    }
+    decode(&payload)
+}
+
+fn encode(e: &Entry) -> Vec<u8> {
+    let mut w = Writer(Vec::new());
+    w.str(&e.rel);
+    w.u64(e.dev);
+    w.u64(e.ino);
+    w.u64(e.size);
+    w.i64(e.mtime.0);
+    w.u32(e.mtime.1);
+    w.u64(e.next_line as u64);
+    w.u64(e.head);
+    w.u64(e.tail);
+    w.u64(e.fingerprint);
+    w.i64(e.start_minute);
+    w.opt(e.max_at, |w, t| w.i64(t));
+    w.u32(e.unknown.len() as u32);
+    for (c, n) in &e.unknown {
+        w.str(c);
+        w.u64(*n);
+    }
+    w.u32(e.checks.len() as u32);
+    for c in &e.checks {
+        w.u64(c.results);
+        w.opt(c.carry_in, |w, (at, st)| {
+            w.i64(at);
+            w.0.push(st as u8);
+        });
+        w.opt(c.latest.as_ref(), |w, l| {
+            w.i64(l.at);
+            w.0.push(l.state as u8);
+            w.opt(l.latency_ms, |w, v| w.u32(v));
+            w.opt(l.message.as_deref(), |w, m| w.str(m));
+        });
+        w.i64(c.first);
+        w.u32(c.slots.len() as u32);
+        for v in &c.slots {
+            w.u32(*v);
+        }
+        w.0.extend_from_slice(&c.secs);
+    }
+    w.0
+}
+
+fn decode(b: &[u8]) -> Option<Entry> {
+    let mut r = Reader(b);
+    let rel = r.str()?;
+    let (dev, ino, size) = (r.u64()?, r.u64()?, r.u64()?);
+    let mtime = (r.i64()?, r.u32()?);
+    let next_line = usize::try_from(r.u64()?).ok()?;
+    let (head, tail, fingerprint) = (r.u64()?, r.u64()?, r.u64()?);
+    let start_minute = r.i64()?;
+    let max_at = r.opt(|r| r.i64())?;
+    let n = r.u32()? as usize;
+    let mut unknown = Vec::with_capacity(n.min(1024));
+    for _ in 0..n {
+        unknown.push((r.str()?, r.u64()?));
+    }
+    let n = r.u32()? as usize;
+    let mut checks = Vec::with_capacity(n.min(1024));
+    for _ in 0..n {
+        let results = r.u64()?;
+        let carry_in = r.opt(|r| Some((r.i64()?, State::from_bits(r.u8()?)?)))?;
+        let latest = r.opt(|r| {
+            Some(Latest {
+                at: r.i64()?,
+                state: State::from_bits(r.u8()?)?,
+                latency_ms: r.opt(|r| r.u32())?,
+                message: r.opt(|r| r.str())?,
+            })
+        })?;
+        let first = r.i64()?;
+        let len = r.u32()? as usize;
+        let raw = r.take(len.checked_mul(4)?)?;
+        let slots = raw
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect();
+        let secs = r.take(len)?.to_vec();
+        checks.push(CheckEntry {
+            results,
+            carry_in,
+            latest,
+            first,
+            slots,
+            secs,
+        });
+    }
+    r.0.is_empty().then_some(Entry {
+        rel,
+        dev,
+        ino,
+        size,
+        mtime,
+        next_line,
+        head,
+        tail,
+        fingerprint,
+        start_minute,
+        max_at,
+        unknown,
+        checks,
+    })
+}
+
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn u32(&mut self, v: u32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn u64(&mut self, v: u64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn i64(&mut self, v: i64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn str(&mut self, s: &str) {
+        self.u32(s.len() as u32);
+        self.0.extend_from_slice(s.as_bytes());
+    }
+    fn opt<T>(&mut self, v: Option<T>, f: impl FnOnce(&mut Self, T)) {
+        match v {
+            None => self.0.push(0),
+            Some(v) => {
+                self.0.push(1);
+                f(self, v);
+            }
+        }
+    }
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        if n > self.0.len() {
+            return None;
+        }
+        let (a, b) = self.0.split_at(n);
+        self.0 = b;
+        Some(a)
+    }
+    fn u8(&mut self) -> Option<u8> {
+        Some(self.take(1)?[0])
+    }
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+    fn i64(&mut self) -> Option<i64> {
+        Some(i64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+    fn str(&mut self) -> Option<String> {
+        let n = self.u32()? as usize;
+        String::from_utf8(self.take(n)?.to_vec()).ok()
+    }
+    fn opt<T>(&mut self, f: impl FnOnce(&mut Self) -> Option<T>) -> Option<Option<T>> {
+        match self.u8()? {
+            0 => Some(None),
+            1 => f(self).map(Some),
+            _ => None,
+        }
+    }
+}
+
+/// A fast 64-bit hash to notice corruption and changed bytes (not an adversary:
+/// whoever can write the cache can write the feed too).
+struct Hasher(u64);
+
+impl Hasher {
+    fn new() -> Self {
+        Hasher(0x6c61_6e74_6572_6e21)
+    }
+    fn word(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(23) ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    fn bytes(&mut self, b: &[u8]) {
+        let mut chunks = b.chunks_exact(8);
+        for c in &mut chunks {
+            self.word(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let mut last = [0u8; 8];
+        last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        self.word(u64::from_le_bytes(last));
+        self.word(b.len() as u64);
+    }
+    fn finish(&self) -> u64 {
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^ (h >> 33)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    fn entry() -> Entry {
+        Entry {
+            rel: "content/health/a.jsonl".into(),
+            dev: 1,
+            ino: 2,
+            size: 300,
+            mtime: (1_700_000_000, 5),
+            next_line: 4,
+            head: 7,
+            tail: 8,
+            fingerprint: 9,
+            start_minute: 29_000_000,
+            max_at: Some(29_000_100 * 60 + 30),
+            unknown: vec![("x".into(), 3)],
+            checks: vec![CheckEntry {
+                results: 3,
+                carry_in: Some((29_000_000 * 60 - 5, State::Down)),
+                latest: Some(Latest {
+                    at: 29_000_100 * 60 + 30,
+                    state: State::Up,
+                    latency_ms: Some(12),
+                    message: Some("fine".into()),
+                }),
+                first: 29_000_010,
+                slots: vec![
+                    series::pack(State::Up, Some(3)),
+                    0,
+                    series::pack(State::Down, None),
+                ],
+                secs: vec![
+                    part::sec_byte(20, State::Up),
+                    0,
+                    part::sec_byte(59, State::Down),
+                ],
+            }],
+        }
+    }
+
+    #[test]
+    fn entries_round_trip_and_reject_damage() {
+        let e = entry();
+        let bytes = encode(&e);
+        assert_eq!(decode(&bytes), Some(e));
+        for cut in [0, 1, 10, bytes.len() - 1] {
+            assert_eq!(decode(&bytes[..cut]), None, "truncated at {cut}");
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert_eq!(decode(&longer), None, "trailing bytes");
+    }
+
+    #[test]
+    fn garbage_files_are_not_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        write_entry(dir.path(), "e.grid", &entry()).unwrap();
+        let p = dir.path().join("e.grid");
+        assert_eq!(read_entry(&p), Some(entry()));
+        let mut b = std::fs::read(&p).unwrap();
+        let mid = b.len() / 2;
+        b[mid] ^= 0x40;
+        std::fs::write(&p, &b).unwrap();
+        assert_eq!(read_entry(&p), None, "one flipped bit");
+        std::fs::write(&p, &b[..b.len() - 3]).unwrap();
+        assert_eq!(read_entry(&p), None, "truncated");
+        std::fs::write(&p, b"garbage").unwrap();
+        assert_eq!(read_entry(&p), None);
+    }
+
+    #[test]
+    fn a_later_grid_turns_early_minutes_into_carry_in() {
+        let e = entry();
+        let tz = chrono_tz::Tz::UTC;
+        // A grid starting 20 minutes after the entry's: the minute at +10 falls before it.
+        let now = Utc
+            .timestamp_opt((29_000_000 + 20) * 60 + 129_600 * 60, 0)
+            .unwrap();
+        let g = Grid::new(now, tz, 1);
+        let start = g.start.timestamp() / 60;
+        assert_eq!(start, 29_000_020);
+        let p = lay(&e, &g).unwrap();
+        let s = &p.series[0];
+        assert_eq!(
+            s.carry_in,
+            Some((29_000_012 * 60 + 59, State::Down)),
+            "the newest before the grid"
+        );
+        assert_eq!(
+            s.slots.iter().filter(|&&v| v != 0).count(),
+            0,
+            "both minutes are before the grid"
+        );
+        let p0 = lay(&e, &Grid::new(now - chrono::Duration::minutes(15), tz, 1)).unwrap();
+        let s0 = &p0.series[0];
+        assert_eq!(s0.carry_in, Some((29_000_000 * 60 - 5, State::Down)));
+        let slot = (29_000_010 - p0_start(&p0, &e, now)) as usize;
+        assert_eq!(series::slot_state(s0.slots[slot]), Some(State::Up));
+        assert_eq!(series::slot_state(s0.slots[slot + 2]), Some(State::Down));
+        assert_eq!((p0.results, p0.unknown.get("x")), (3, Some(&3)));
+        // An earlier grid than the entry's cannot be served from it.
+        assert!(lay(&e, &Grid::new(now - chrono::Duration::minutes(40), tz, 1)).is_none());
+    }
+
+    fn p0_start(_p: &Part, _e: &Entry, now: chrono::DateTime<Utc>) -> i64 {
+        Grid::new(now - chrono::Duration::minutes(15), chrono_tz::Tz::UTC, 1)
+            .start
+            .timestamp()
+            / 60
+    }
+}
