@@ -33,6 +33,7 @@ fn work(n: usize) -> lantern::render::WorkCount {
         include_drafts: false,
         base_url: None,
         now: chrono::DateTime::from_timestamp(EPOCH, 0).unwrap(),
+        health_cache: Default::default(),
     };
     let counter = lantern::render::WorkCounter::default();
     pipeline::render_site_observed(&opts, &counter).expect("the generated site builds");

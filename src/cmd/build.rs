@@ -24,8 +24,6 @@ pub struct BuildArgs {
 /// Build and publish; the previous output stays intact on any failure.
 pub fn execute(args: BuildArgs) -> anyhow::Result<()> {
     let started = Instant::now();
-    // Feed files already read by an earlier build are taken from the health cache.
-    crate::health::cache::set_mode(crate::health::cache::Mode::Disk);
     let now = crate::time::now_from_env().map_err(anyhow::Error::msg)?;
     let out = args.out.clone().unwrap_or_else(|| args.root.join("public"));
     let opts = LoadOptions {
@@ -33,6 +31,8 @@ pub fn execute(args: BuildArgs) -> anyhow::Result<()> {
         include_drafts: args.drafts,
         base_url: args.base_url,
         now,
+        // Feed files already read by an earlier build are taken from the health cache.
+        health_cache: crate::health::cache::Mode::Disk,
     };
     let shown = out.display().to_string();
     let on_wait = |pid: Option<u32>| {

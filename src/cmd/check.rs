@@ -12,6 +12,7 @@ pub fn execute(root: &Path) -> anyhow::Result<()> {
         include_drafts: true,
         base_url: None,
         now,
+        health_cache: Default::default(),
     };
     // Rendering in memory also proves the templates work; nothing is written.
     let rendered =

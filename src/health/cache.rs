@@ -33,33 +33,28 @@ use std::fs::{File, Metadata};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-/// Where entries are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where entries are kept; chosen by the command, carried in the load options.
+#[derive(Debug, Clone, Default)]
 pub enum Mode {
-    /// No cache: every file is read whole (the library default).
-    Off = 0,
-    /// In this process's memory only (`lantern serve`: writes nothing).
-    Memory = 1,
+    /// No cache: every file is read whole (the library default, and `check`).
+    #[default]
+    Off,
+    /// In this process's memory only (`lantern serve`: writes nothing). Clones share
+    /// one store, so the server keeps it across rebuilds.
+    Memory(Memory),
     /// On disk under `<root>/.lantern-cache/` (`lantern build`).
-    Disk = 2,
+    Disk,
 }
 
-static MODE: AtomicU8 = AtomicU8::new(Mode::Off as u8);
-static MEMORY: Mutex<Option<HashMap<PathBuf, Arc<Entry>>>> = Mutex::new(None);
+/// Entries kept in memory, shared by every clone.
+#[derive(Debug, Clone, Default)]
+pub struct Memory(Arc<Mutex<HashMap<PathBuf, Arc<Entry>>>>);
 
-/// Choose where this process keeps health cache entries.
-pub fn set_mode(mode: Mode) {
-    MODE.store(mode as u8, Ordering::SeqCst);
-}
-
-fn mode() -> Mode {
-    match MODE.load(Ordering::SeqCst) {
-        1 => Mode::Memory,
-        2 => Mode::Disk,
-        _ => Mode::Off,
+impl Memory {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Arc<Entry>>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -127,6 +122,7 @@ pub fn fingerprint(checks: &[String], degraded_ms: &[u64]) -> u64 {
 /// The entry for `path` laid onto `grid`, if one is valid for the file as it is now
 /// (same file, same or more bytes with the read part unchanged).
 pub fn load(
+    mode: &Mode,
     root: &Path,
     rel: &Path,
     path: &Path,
@@ -134,9 +130,9 @@ pub fn load(
     fp: u64,
     grid: &Grid,
 ) -> Option<Hit> {
-    let entry = match mode() {
+    let entry = match mode {
         Mode::Off => return None,
-        Mode::Memory => memory().as_ref().and_then(|m| m.get(path).cloned())?,
+        Mode::Memory(m) => m.lock().get(path).cloned()?,
         Mode::Disk => Arc::new(read_entry(&entry_path(root, rel)?)?),
     };
     if entry.rel != rel.to_string_lossy()
@@ -166,6 +162,7 @@ pub fn load(
 /// Failing to write is not an error: the next build reads the file again.
 #[allow(clippy::too_many_arguments)]
 pub fn store(
+    mode: &Mode,
     root: &Path,
     rel: &Path,
     path: &Path,
@@ -176,8 +173,7 @@ pub fn store(
     size: u64,
     next_line: usize,
 ) {
-    let m = mode();
-    if m == Mode::Off || part.future > 0 {
+    if matches!(mode, Mode::Off) || part.future > 0 {
         return;
     }
     let Some((head, tail)) = probes(path, size) else {
@@ -215,12 +211,10 @@ pub fn store(
             })
             .collect(),
     };
-    match m {
+    match mode {
         Mode::Off => {}
-        Mode::Memory => {
-            memory()
-                .get_or_insert_with(HashMap::new)
-                .insert(path.to_path_buf(), Arc::new(entry));
+        Mode::Memory(m) => {
+            m.lock().insert(path.to_path_buf(), Arc::new(entry));
         }
         Mode::Disk => {
             if let Some(dir) = ensure_dir(root) {
@@ -228,10 +222,6 @@ pub fn store(
             }
         }
     }
-}
-
-fn memory() -> std::sync::MutexGuard<'static, Option<HashMap<PathBuf, Arc<Entry>>>> {
-    MEMORY.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The entry laid onto `grid`; `None` when it cannot be (an earlier grid, results

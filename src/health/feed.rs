@@ -45,6 +45,8 @@ pub struct ReadOptions {
     /// Skip files whose results all come before this instant (epoch seconds):
     /// `probe-YYYY-MM.jsonl` of a month ending by then, or any file last modified before.
     pub skip_before: Option<i64>,
+    /// Where parsed files are kept between reads (none by default).
+    pub cache: cache::Mode,
 }
 
 /// Read every `*.jsonl` and `*.json` file under `dir` onto `grid`.
@@ -61,6 +63,7 @@ pub fn read(
     let opts = ReadOptions {
         degraded_ms: vec![degraded_ms; checks.len()],
         skip_before: None,
+        cache: cache::Mode::Off,
     };
     read_with(dir, site_root, checks, grid, &opts)
 }
@@ -110,7 +113,7 @@ pub fn read_with(
                 &path,
                 &rel,
                 meta.as_ref(),
-                fingerprint,
+                (&opts.cache, fingerprint),
                 &mut diags,
             )
         } else {
@@ -172,13 +175,13 @@ fn read_cached(
     path: &Path,
     rel: &Path,
     meta: Option<&std::fs::Metadata>,
-    fingerprint: u64,
+    (mode, fingerprint): (&cache::Mode, u64),
     diags: &mut Diagnostics,
 ) -> std::io::Result<Part> {
     let Some(meta) = meta else {
         return Ok(ingest.read_lines(path, rel, 0, 1, diags)?.part);
     };
-    let hit = cache::load(root, rel, path, meta, fingerprint, ingest.grid);
+    let hit = cache::load(mode, root, rel, path, meta, fingerprint, ingest.grid);
     let (mut part, from, line) = match hit {
         Some(h) if h.size == meta.len() => return Ok(h.part),
         Some(h) => (Some(h.part), h.size, h.next_line),
@@ -196,6 +199,7 @@ fn read_cached(
     };
     if clean {
         cache::store(
+            mode,
             root,
             rel,
             path,

@@ -110,7 +110,12 @@ pub fn unmatched_checks(config: &Config, feed: &Feed) -> Diagnostics {
 }
 
 /// Read the feed under `root/content/<health.dir>` onto the grid ending at `now`.
-pub fn read_feed(root: &Path, config: &Config, now: DateTime<Utc>) -> (Feed, Grid, Diagnostics) {
+pub fn read_feed(
+    root: &Path,
+    config: &Config,
+    now: DateTime<Utc>,
+    cache: &cache::Mode,
+) -> (Feed, Grid, Diagnostics) {
     let grid = Grid::new(now, config.timezone, config.health.history_days);
     let dir = root.join("content").join(&config.health.dir);
     let checks = configured_checks(config);
@@ -132,6 +137,7 @@ pub fn read_feed(root: &Path, config: &Config, now: DateTime<Utc>) -> (Feed, Gri
     let opts = feed::ReadOptions {
         degraded_ms,
         skip_before: Some(skip_before),
+        cache: cache.clone(),
     };
     let (feed, diags) = feed::read_with(&dir, root, &checks, &grid, &opts);
     (feed, grid, diags)

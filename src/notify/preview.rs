@@ -29,6 +29,7 @@ pub fn preview(root: &Path, now: DateTime<Utc>) -> Result<Option<(Vec<Pending>, 
         include_drafts: false,
         base_url: None,
         now,
+        health_cache: Default::default(),
     };
     let (site, _) = site::load(&opts).map_err(|e| e.to_string())?;
     let Some(cfg) = site.config.notify.clone() else {

@@ -123,6 +123,7 @@ pub fn panel(state: &State, snap: &Snapshot) -> Result<String, DiffError> {
             include_drafts: false,
             base_url: None,
             now,
+            health_cache: state.health_cache.clone(),
         };
         pipeline::render_site(&opts).map_err(|e| e.to_string())
     });

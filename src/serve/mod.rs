@@ -92,9 +92,6 @@ pub fn run(opts: &ServeOptions) -> Result<(), ServeError> {
         );
     }
 
-    // The feed is read once; a rebuild re-reads only feed files that changed, and
-    // only their appended lines. In memory: the preview writes nothing.
-    crate::health::cache::set_mode(crate::health::cache::Mode::Memory);
     let state = Arc::new(state::State::new(root, url.clone()));
     // Watch before the first build so an edit made during it is not missed.
     let watcher = watch::SiteWatcher::start(&state.root)?;

@@ -47,6 +47,9 @@ pub struct State {
     pub base_url: String,
     /// Long-poll waiters for `/__lantern/poll`.
     pub hub: Hub,
+    /// Parsed feed files kept between rebuilds: a rebuild re-reads only feed files that
+    /// changed, and only their appended lines. In memory: the preview writes nothing.
+    pub health_cache: crate::health::cache::Mode,
     current: RwLock<Arc<Snapshot>>,
     shutdown: AtomicBool,
 }
@@ -64,6 +67,7 @@ impl State {
             root,
             base_url,
             hub: Hub::new(0, None),
+            health_cache: crate::health::cache::Mode::Memory(Default::default()),
             current: RwLock::new(Arc::new(empty)),
             shutdown: AtomicBool::new(false),
         }
@@ -94,6 +98,7 @@ impl State {
                 include_drafts: true,
                 base_url: Some(self.base_url.clone()),
                 now,
+                health_cache: self.health_cache.clone(),
             };
             pipeline::render_site(&opts).map_err(|e| e.to_string())
         });

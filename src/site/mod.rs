@@ -18,6 +18,9 @@ pub struct LoadOptions {
     pub include_drafts: bool,
     pub base_url: Option<String>,
     pub now: DateTime<Utc>,
+    /// Where parsed health-feed files are kept between builds (`build`: on disk,
+    /// `serve`: in memory, otherwise none).
+    pub health_cache: health::cache::Mode,
 }
 
 /// The loaded, validated site and everything derived from it.
@@ -79,7 +82,8 @@ pub fn load(opts: &LoadOptions) -> Result<(Site, Diagnostics), InvalidSite> {
     }
     let (posts, post_diags) = content::load_posts(&opts.root, Some(&config), opts.now);
     diags.extend(post_diags);
-    let (feed, grid, feed_diags) = health::read_feed(&opts.root, &config, opts.now);
+    let (feed, grid, feed_diags) =
+        health::read_feed(&opts.root, &config, opts.now, &opts.health_cache);
     diags.extend(feed_diags);
     diags.extend(health::unmatched_checks(&config, &feed));
     if diags.has_errors() {
