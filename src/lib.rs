@@ -17,6 +17,7 @@ pub mod output;
 pub mod pipeline;
 pub mod probe;
 pub mod render;
+pub mod sum;
 pub mod serve;
 pub mod site;
 pub mod theme;
