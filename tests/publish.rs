@@ -64,8 +64,13 @@ fn reference(site: &Site, epoch: i64) -> BTreeMap<String, Vec<u8>> {
 
 fn assert_marker_valid(dir: &Path) {
     let marker = fs::read_to_string(dir.join(".lantern")).expect("the output has a marker");
-    assert!(marker.starts_with("lantern-output v1\n"), "{marker}");
-    assert!(marker.lines().any(|l| l == "index.html"), "{marker}");
+    assert!(marker.starts_with("lantern-output v2\n"), "{marker}");
+    // `<digest> <length> <path>` per file.
+    assert!(
+        marker.lines().any(|l| l.len() == 32 + 1 + l.split(' ').nth(1).unwrap_or("").len() + 1 + 10
+            && l.ends_with(" index.html")),
+        "{marker}"
+    );
 }
 
 #[test]
@@ -188,7 +193,7 @@ fn a_placeholder_gitkeep_folder_is_taken_and_the_placeholder_kept() {
     assert!(site.public().join(".gitkeep").is_file());
     assert!(site.public().join("index.html").is_file());
     let marker = fs::read_to_string(site.public().join(".lantern")).unwrap();
-    assert!(marker.lines().any(|l| l == ".gitkeep"), "{marker}");
+    assert!(marker.lines().any(|l| l.ends_with(" .gitkeep")), "{marker}");
     // And again, now as Lantern's own output.
     build_with(&site, EPOCH + 60, site.tmp(), &[]).assert_ok();
     assert!(site.public().join(".gitkeep").is_file());
@@ -239,11 +244,13 @@ fn a_symlinked_output_is_replaced_at_its_target_and_stays_a_link() {
         "www/status is not the complete new site"
     );
     assert!(www.join("news/2026-11-30-new/index.html").is_file());
+    // Beside the target: only the spare (the previous generation, Lantern's, listed).
     assert_eq!(
         names(&site.tmp().join("www")),
-        ["status"],
+        [".status.lantern-spare", "status"],
         "leftovers beside the target"
     );
+    assert_marker_valid(&site.tmp().join("www/.status.lantern-spare"));
     // A link to somebody else's folder is refused, the link and the folder untouched.
     let theirs = site.tmp().join("theirs");
     fs::create_dir(&theirs).unwrap();
@@ -469,10 +476,12 @@ fn three_builds_at_once_leave_one_complete_site_every_round() {
             "round {round}: public/ is not one complete site"
         );
         assert_marker_valid(&site.public());
+        // The spare (the previous generation, kept for the next build) is expected.
         let stray: Vec<_> = names(&site.root)
             .into_iter()
-            .filter(|n| n.contains("lantern"))
+            .filter(|n| n.contains("lantern") && n != ".public.lantern-spare")
             .collect();
+        assert_marker_valid(&site.path(".public.lantern-spare"));
         assert!(
             stray.is_empty(),
             "round {round}: left beside public/: {stray:?}"
