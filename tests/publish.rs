@@ -67,7 +67,8 @@ fn assert_marker_valid(dir: &Path) {
     assert!(marker.starts_with("lantern-output v2\n"), "{marker}");
     // `<digest> <length> <path>` per file.
     assert!(
-        marker.lines().any(|l| l.len() == 32 + 1 + l.split(' ').nth(1).unwrap_or("").len() + 1 + 10
+        marker.lines().any(|l| l.len()
+            == 32 + 1 + l.split(' ').nth(1).unwrap_or("").len() + 1 + 10
             && l.ends_with(" index.html")),
         "{marker}"
     );

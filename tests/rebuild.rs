@@ -86,7 +86,10 @@ fn inodes(dir: &Path) -> BTreeMap<String, u64> {
         .filter(|e| e.file_type().is_file())
         .map(|e| {
             let rel = e.path().strip_prefix(dir).unwrap();
-            (rel.to_string_lossy().into_owned(), e.metadata().unwrap().ino())
+            (
+                rel.to_string_lossy().into_owned(),
+                e.metadata().unwrap().ino(),
+            )
         })
         .collect()
 }
@@ -138,7 +141,11 @@ fn one_edited_post_rewrites_only_its_page_and_the_next_build_reuses_the_old_tree
             .contains("with the cause")
     );
     // The replaced tree is kept, complete, as the spare: nothing to delete.
-    assert_eq!(snapshot(&spare), before, "the spare is not the previous site");
+    assert_eq!(
+        snapshot(&spare),
+        before,
+        "the spare is not the previous site"
+    );
     assert!(staging_beside(&site.root).is_empty());
 
     // The next edit: the spare is brought up to date and swapped in. File operations:
@@ -148,7 +155,10 @@ fn one_edited_post_rewrites_only_its_page_and_the_next_build_reuses_the_old_tree
     edit(&site, 1, "Body 1, later.");
     let said = build(&site, EPOCH);
     let now = snapshot(&site.public());
-    assert_eq!(changed(&after, &now), [".lantern", "incidents/post-00001/index.html"]);
+    assert_eq!(
+        changed(&after, &now),
+        [".lantern", "incidents/post-00001/index.html"]
+    );
     assert!(said.contains("(1 written"), "{said}");
     assert_eq!(operations(&said), 2, "{said}");
     // Every other file is the very file that was live (same inode, same mtime).
@@ -156,13 +166,23 @@ fn one_edited_post_rewrites_only_its_page_and_the_next_build_reuses_the_old_tree
         new_inodes(&live_before, &inodes(&site.public())),
         [".lantern", "incidents/post-00001/index.html"]
     );
-    assert_eq!(snapshot(&spare), after, "the spare is not the previous site");
+    assert_eq!(
+        snapshot(&spare),
+        after,
+        "the spare is not the previous site"
+    );
 
     // Nothing changed: nothing is touched, live or spare.
     let spare_before = inodes(&spare);
     let said = build(&site, EPOCH);
-    assert!(said.contains("(0 written") && operations(&said) == 0, "{said}");
+    assert!(
+        said.contains("(0 written") && operations(&said) == 0,
+        "{said}"
+    );
     assert_eq!(snapshot(&site.public()), now);
     assert_eq!(inodes(&spare), spare_before);
-    assert!(staging_beside(&site.root).is_empty(), "staging folders left");
+    assert!(
+        staging_beside(&site.root).is_empty(),
+        "staging folders left"
+    );
 }

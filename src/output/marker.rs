@@ -84,7 +84,8 @@ pub fn render_sums<'a>(entries: impl IntoIterator<Item = (&'a str, Option<Sum>)>
         entries.into_iter().filter(|(p, _)| *p != NAME).collect();
     sorted.sort_by(|a, b| a.0.cmp(b.0));
     sorted.dedup_by(|a, b| a.0 == b.0);
-    let mut out = String::with_capacity(256 + sorted.iter().map(|(p, _)| p.len() + 52).sum::<usize>());
+    let mut out =
+        String::with_capacity(256 + sorted.iter().map(|(p, _)| p.len() + 52).sum::<usize>());
     out.push_str(FORMAT_V2);
     out.push('\n');
     out.push_str("# Written by `lantern build`. The next build replaces this folder; it removes\n");
@@ -207,7 +208,10 @@ mod tests {
         let text = String::from_utf8(bytes.clone()).unwrap();
         assert!(text.starts_with("lantern-output v2\n# "), "{text}");
         assert!(text.contains("\n- - a/index.html\n"), "{text}");
-        assert!(text.contains(&format!("\n{} b c.html\n", a.to_text())), "{text}");
+        assert!(
+            text.contains(&format!("\n{} b c.html\n", a.to_text())),
+            "{text}"
+        );
         let sums = parse_sums(&bytes).unwrap();
         assert_eq!(sums.len(), 3);
         assert_eq!(sums["b c.html"], Some(a));
@@ -219,7 +223,10 @@ mod tests {
         );
         // A v1 marker lists the same files, digests unknown.
         let v1 = parse_sums(&render(["x.html"])).unwrap();
-        assert_eq!(v1.into_iter().collect::<Vec<_>>(), [("x.html".to_string(), None)]);
+        assert_eq!(
+            v1.into_iter().collect::<Vec<_>>(),
+            [("x.html".to_string(), None)]
+        );
         assert_eq!(parse_sums(LEGACY_TEXT), None);
         let forged = format!("lantern-output v2\n{} ../x\n", a.to_text());
         assert_eq!(parse_sums(forged.as_bytes()), None);

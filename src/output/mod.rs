@@ -26,9 +26,9 @@ pub use marker::NAME as MARKER;
 use crate::render::Files;
 use crate::sum::Sum;
 use error::io_err;
-use spare::Target;
 use owner::{Depth, Existing, PLACEHOLDER};
 use rayon::prelude::*;
+use spare::Target;
 use std::fs;
 use std::path::Path;
 use std::time::Duration;
@@ -144,7 +144,8 @@ pub fn publish(
         drop(spare);
         if !matches!(existing, Existing::Listed(_) | Existing::Missing) {
             // An empty or legacy folder was replaced: it is no spare (no file list).
-            stats.warning = old_tree_warning(&spare_dir, cleanup::remove_old(&spare_dir, &existing));
+            stats.warning =
+                old_tree_warning(&spare_dir, cleanup::remove_old(&spare_dir, &existing));
         }
         return Ok(stats);
     }
@@ -188,7 +189,8 @@ pub fn publish(
                 _ => false,
             };
             if existing != Existing::Missing && !detached {
-                stats.warning = old_tree_warning(&staging, cleanup::remove_old(&staging, &existing));
+                stats.warning =
+                    old_tree_warning(&staging, cleanup::remove_old(&staging, &existing));
             }
             Ok(stats)
         }

@@ -142,12 +142,25 @@ pub fn sync(
         return Ok(Synced::default());
     }
     // 1. In progress: everything that is or may be here, what changes unknown.
-    let changing: BTreeSet<&str> = stale.iter().map(|t| t.path).chain(gone.iter().copied()).collect();
+    let changing: BTreeSet<&str> = stale
+        .iter()
+        .map(|t| t.path)
+        .chain(gone.iter().copied())
+        .collect();
     let in_progress = marker::render_sums(
         spare
             .sums
             .iter()
-            .map(|(p, s)| (p.as_str(), if changing.contains(p.as_str()) { None } else { *s }))
+            .map(|(p, s)| {
+                (
+                    p.as_str(),
+                    if changing.contains(p.as_str()) {
+                        None
+                    } else {
+                        *s
+                    },
+                )
+            })
             .chain(stale.iter().map(|t| (t.path, None))),
     );
     write_marker(dir, &in_progress)?;
@@ -158,6 +171,11 @@ pub fn sync(
         .chain(gone.par_iter().copied())
         .try_for_each(|rel| unlink(&dir.join(rel)))?;
     remove_emptied(dir, &gone);
+    if spare.sums.values().any(Option::is_none) {
+        // A killed update (or a v1 marker): folders it made for files it never wrote
+        // may be left empty. Only then is every folder looked at.
+        remove_empty_folders(dir);
+    }
     let mut parents: Vec<&Path> = stale
         .iter()
         .filter_map(|t| Path::new(t.path).parent())
@@ -174,6 +192,7 @@ pub fn sync(
         .map(|t| {
             let dest = dir.join(t.path);
             if live_sums.get(t.path) == Some(&Some(t.sum))
+                && same_len(&live.join(t.path), t.sum.len)
                 && fs::hard_link(live.join(t.path), &dest).is_ok()
             {
                 return Ok(true);
@@ -190,6 +209,12 @@ pub fn sync(
         linked,
         removed: gone.len(),
     })
+}
+
+/// True when `path` is a regular file of `len` bytes: a cheap check that a live file
+/// is still what its marker says before it is linked.
+fn same_len(path: &Path, len: u64) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == len)
 }
 
 /// Replace the marker in one rename, so it is never half-written.
@@ -234,5 +259,19 @@ fn remove_emptied(dir: &Path, gone: &[&str]) {
     folders.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
     for d in folders {
         let _ = fs::remove_dir(dir.join(d));
+    }
+}
+
+/// Remove every empty folder below `dir`, deepest first (a folder emptied by removing
+/// its empty subfolders goes too).
+fn remove_empty_folders(dir: &Path) {
+    let walk = walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .min_depth(1)
+        .contents_first(true);
+    for entry in walk.into_iter().filter_map(Result::ok) {
+        if entry.file_type().is_dir() {
+            let _ = fs::remove_dir(entry.path()); // fails, harmlessly, unless empty
+        }
     }
 }
