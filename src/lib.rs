@@ -3,6 +3,7 @@
 //! The pipeline runs one way: load ([`config`], [`content`]) → validate → model
 //! ([`site`]) → render ([`render`], with a [`theme`]) → write ([`output`]).
 
+pub mod build_cache;
 pub mod cli;
 pub mod cmd;
 pub mod config;

@@ -23,7 +23,7 @@ mod swap;
 pub use error::OutputError;
 pub use marker::NAME as MARKER;
 
-use crate::render::Files;
+use crate::render::{Files, Kept};
 use crate::sum::Sum;
 use error::io_err;
 use owner::{Depth, Existing, PLACEHOLDER};
@@ -43,6 +43,8 @@ pub struct WriteStats {
     /// File operations (writes, hard links, removals) on the folder swapped in: the
     /// publishing work, O(files changed in the last two builds) with a spare tree.
     pub touched: usize,
+    /// Pages the render cache did not render: the live output held their bytes.
+    pub reused: usize,
     /// Bytes of all files in the new output.
     pub bytes: u64,
     /// Set when the new site is published but the old one could not be cleared away.
@@ -66,6 +68,19 @@ pub fn publish(
     out: &Path,
     root: &Path,
     files: &Files,
+    opts: &PublishOptions,
+) -> Result<WriteStats, OutputError> {
+    publish_kept(out, root, files, &Kept::new(), opts)
+}
+
+/// [`publish`], with pages the render cache did not render (`kept`: path → digest)
+/// taken from the live output, which must still hold them: [`OutputError::Moved`]
+/// when it does not (another build published meanwhile); render them and retry.
+pub fn publish_kept(
+    out: &Path,
+    root: &Path,
+    files: &Files,
+    kept: &Kept,
     opts: &PublishOptions,
 ) -> Result<WriteStats, OutputError> {
     let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
@@ -93,14 +108,19 @@ pub fn publish(
         .map(|(p, b)| (p.as_str(), b.as_slice()))
         .chain(extras.iter().map(|(p, b)| (p.as_str(), b.as_slice())))
         .collect();
-    let targets: Vec<Target> = site
+    let mut targets: Vec<Target> = site
         .par_iter()
         .map(|&(path, bytes)| Target {
             path,
-            bytes,
+            bytes: Some(bytes),
             sum: Sum::of(bytes),
         })
         .collect();
+    targets.extend(kept.iter().map(|(path, sum)| Target {
+        path,
+        bytes: None,
+        sum: *sum,
+    }));
     let marker_bytes = marker::render_sums(targets.iter().map(|t| (t.path, Some(t.sum))));
     // What the live folder holds, by its marker: a v2 marker's digests spare reading
     // every file back to compare (a v1 marker has none: those files are compared).
@@ -114,11 +134,20 @@ pub fn publish(
         .unwrap_or_default();
     let same: Vec<bool> = targets
         .par_iter()
-        .map(|t| match live_sums.get(t.path) {
-            Some(Some(sum)) => *sum == t.sum,
-            _ => same_bytes(&dir.join(t.path), t.bytes),
+        .map(|t| match (live_sums.get(t.path), t.bytes) {
+            (Some(Some(sum)), _) => *sum == t.sum,
+            (_, Some(bytes)) => same_bytes(&dir.join(t.path), bytes),
+            (_, None) => false,
         })
         .collect();
+    if targets
+        .iter()
+        .zip(&same)
+        .any(|(t, &same)| t.bytes.is_none() && !same)
+    {
+        // A reused page the live output no longer holds: another build published.
+        return Err(OutputError::Moved(out.to_path_buf()));
+    }
     let changed = same.iter().filter(|&&s| !s).count();
     let bytes = marker_bytes.len() as u64 + targets.iter().map(|t| t.sum.len).sum::<u64>();
     let mut stats = WriteStats {
@@ -162,8 +191,8 @@ pub fn publish(
     fs::create_dir(&staging).map_err(io_err(&staging))?;
     // Held until we are done, so no other build takes our staging folder for a stale one.
     let _staging_lock = lock::try_lock_dir(&staging).map_err(io_err(&staging))?;
-    let all: Vec<(&str, &[u8])> = std::iter::once((MARKER, marker_bytes.as_slice()))
-        .chain(site.iter().copied())
+    let all: Vec<(&str, Option<&[u8]>)> = std::iter::once((MARKER, Some(marker_bytes.as_slice())))
+        .chain(targets.iter().map(|t| (t.path, t.bytes)))
         .collect();
     let mut all_same = vec![live_marker.as_deref() == Some(marker_bytes.as_slice())];
     all_same.extend(&same);
@@ -236,7 +265,7 @@ fn all_present(dir: &Path, targets: &[Target]) -> bool {
 fn fill(
     staging: &Path,
     old: &Path,
-    all: &[(&str, &[u8])],
+    all: &[(&str, Option<&[u8]>)],
     same: &[bool],
 ) -> Result<usize, OutputError> {
     fs::create_dir_all(staging).map_err(io_err(staging))?;
@@ -252,12 +281,16 @@ fn fill(
         let dir = staging.join(d);
         fs::create_dir_all(&dir).map_err(io_err(&dir))
     })?;
-    let place = |&(rel, bytes): &(&str, &[u8]), same: bool| {
+    let place = |&(rel, bytes): &(&str, Option<&[u8]>), same: bool| {
         let dest = staging.join(rel);
         if same && fs::hard_link(old.join(rel), &dest).is_ok() {
             return Ok(());
         }
-        fs::write(&dest, bytes).map_err(io_err(&dest))
+        match bytes {
+            Some(bytes) => fs::write(&dest, bytes).map_err(io_err(&dest)),
+            // A reused page whose live file is gone: render it after all.
+            None => Err(OutputError::Moved(old.to_path_buf())),
+        }
     };
     // The marker (`all[0]`) goes first: a staging folder left by a killed build then
     // always says which files in it are Lantern's.
@@ -277,4 +310,29 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
         }
         _ => false,
     }
+}
+
+/// What the output at `out` holds by its marker: path → digest (files without one
+/// left out). Empty when there is no Lantern output there. Read without the lock:
+/// only a hint for the render cache, which publishing checks again.
+pub fn published_sums(out: &Path, root: &Path) -> std::collections::HashMap<String, Sum> {
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+    let Ok(place) = place::resolve(out, root, home.as_deref()) else {
+        return Default::default();
+    };
+    match owner::read_marker_bytes(&place.dir)
+        .as_deref()
+        .and_then(marker::parse_sums)
+    {
+        Some(sums) => sums
+            .into_iter()
+            .filter_map(|(p, s)| Some((p, s?)))
+            .collect(),
+        None => Default::default(),
+    }
+}
+
+/// `out` as an absolute path with `.` and `..` resolved (it may not exist).
+pub fn absolute(out: &Path) -> std::path::PathBuf {
+    place::normalise(out).unwrap_or_else(|_| out.to_path_buf())
 }

@@ -98,7 +98,8 @@ pub fn open(dir: &Path) -> Result<Option<Spare>, OutputError> {
 /// One file of the new site.
 pub struct Target<'a> {
     pub path: &'a str,
-    pub bytes: &'a [u8],
+    /// `None` for a page the render cache reused: the live file holds its bytes.
+    pub bytes: Option<&'a [u8]>,
     pub sum: Sum,
 }
 
@@ -197,7 +198,11 @@ pub fn sync(
             {
                 return Ok(true);
             }
-            create_new(&dest, t.bytes).map_err(io_err(&dest))?;
+            let Some(bytes) = t.bytes else {
+                // A reused page whose live file is gone: render it after all.
+                return Err(OutputError::Moved(live.to_path_buf()));
+            };
+            create_new(&dest, bytes).map_err(io_err(&dest))?;
             Ok(false)
         })
         .collect::<Result<Vec<bool>, OutputError>>()?;

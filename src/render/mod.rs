@@ -3,6 +3,7 @@
 pub mod api;
 pub mod badges;
 pub mod bars;
+pub mod cache;
 pub mod clean;
 pub mod days;
 pub mod discovery;
@@ -17,7 +18,9 @@ pub mod views;
 
 use crate::site::Site;
 use crate::theme::Theme;
+use cache::PageCache;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::sync::atomic::AtomicUsize;
 
 pub use pages::PAGE_SIZE;
@@ -81,11 +84,27 @@ fn template_error(name: &str, e: &tera::Error) -> RenderError {
     }
 }
 
+/// Pages not rendered because the live output already holds their bytes: path → digest.
+pub type Kept = BTreeMap<String, crate::sum::Sum>;
+
 /// Render the whole site.
 pub fn render(site: &Site, theme: &Theme) -> Result<(Files, WorkCount), RenderError> {
+    render_cached(site, theme, None).map(|(files, _, work)| (files, work))
+}
+
+/// Render the whole site, reusing pages `cache` knows the live output holds: those
+/// are in `Kept`, not in `Files`.
+pub fn render_cached(
+    site: &Site,
+    theme: &Theme,
+    cache: Option<Arc<PageCache>>,
+) -> Result<(Files, Kept, WorkCount), RenderError> {
     let tera = templates(theme)?;
     let loc = locale(site, theme)?;
-    let work = Work::default();
+    let work = Work {
+        cache,
+        ..Work::default()
+    };
     // Pages on one side, feeds, calendars, API and badges on the other: both cores stay
     // busy to the end. Keys never collide (pages are `.html`); the others are added
     // after the pages, as when this ran in sequence.
@@ -127,11 +146,17 @@ pub fn render(site: &Site, theme: &Theme) -> Result<(Files, WorkCount), RenderEr
     for (name, bytes) in &theme.statics {
         files.insert(name.clone(), bytes.clone());
     }
+    // Reused pages left empty placeholders (checked for collisions above like any
+    // page; nothing to clean): publishing takes their bytes from the live output.
+    let kept = work.cache.as_ref().map(|c| c.kept()).unwrap_or_default();
+    for path in kept.keys() {
+        files.remove(path);
+    }
     let count = WorkCount {
         renders: work.renders.into_inner(),
         post_views: work.post_views.into_inner(),
     };
-    Ok((files, count))
+    Ok((files, kept, count))
 }
 
 /// The reader's language: shipped catalogue, the theme's `i18n/<tag>.yaml`, then the
@@ -156,6 +181,8 @@ pub fn locale(site: &Site, theme: &Theme) -> Result<crate::i18n::Locale, RenderE
 pub struct Work {
     pub renders: AtomicUsize,
     pub post_views: AtomicUsize,
+    /// The render cache, when the build has one.
+    pub cache: Option<Arc<PageCache>>,
 }
 
 /// How much work a render did: template renders and post views built. A template

@@ -1,5 +1,6 @@
 //! One function per kind of HTML page; each fills a tera context from views.
 
+use super::cache::{Context, Lookup};
 use super::settled::{self, Stamp};
 use super::views::{self, PostView, SiteView};
 use super::{Files, RenderError, Work, template_error, time};
@@ -8,7 +9,7 @@ use crate::site::Site;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::sync::atomic::Ordering;
-use tera::{Context, Tera};
+use tera::Tera;
 
 /// Posts per page of the history and news archives.
 pub const PAGE_SIZE: usize = 50;
@@ -75,8 +76,13 @@ pub fn render_all(
             );
             let mut ctx = base(&sv, &meta);
             ctx.insert("post", &view);
-            let html = render(tera, "post.html", &ctx, work)?;
-            Ok((format!("{}index.html", p.path()), html))
+            page(
+                tera,
+                "post.html",
+                &ctx,
+                work,
+                format!("{}index.html", p.path()),
+            )
         })
         .collect::<Result<_, RenderError>>()?;
     files.extend(pages);
@@ -303,6 +309,12 @@ fn archive(
 
 fn base(sv: &SiteView, meta: &PageMeta) -> Context {
     let mut ctx = Context::new();
+    // A settled page sees no time or status of now: its inputs, and so its cache
+    // key, stay the same as time passes.
+    let sv = match &sv.settled {
+        Some(settled) if !meta.live => settled,
+        _ => sv,
+    };
     ctx.insert("site", sv);
     ctx.insert("page", meta);
     ctx
@@ -386,9 +398,28 @@ fn status_sentence(site: &Site, v: &PostView, loc: &Locale) -> String {
 
 fn render(tera: &Tera, template: &str, ctx: &Context, work: &Work) -> Result<Vec<u8>, RenderError> {
     work.renders.fetch_add(1, Ordering::Relaxed);
-    tera.render(template, ctx)
+    tera.render(template, ctx.tera())
         .map(String::into_bytes)
         .map_err(|e| template_error(template, &e))
+}
+
+/// The page at `path`: rendered, or — when the render cache knows its inputs and the
+/// live output holds its bytes — an empty placeholder that `render::render` takes out
+/// and publishing keeps from the live output.
+fn page(
+    tera: &Tera,
+    template: &str,
+    ctx: &Context,
+    work: &Work,
+    path: String,
+) -> Result<(String, Vec<u8>), RenderError> {
+    if let Some(cache) = &work.cache
+        && let Lookup::Kept(_) = cache.lookup(&path, template, ctx)
+    {
+        return Ok((path, Vec::new()));
+    }
+    let html = render(tera, template, ctx, work)?;
+    Ok((path, html))
 }
 
 fn put(
@@ -399,7 +430,8 @@ fn put(
     path: String,
     files: &mut Files,
 ) -> Result<(), RenderError> {
-    files.insert(path, render(tera, template, ctx, work)?);
+    let (path, bytes) = page(tera, template, ctx, work, path)?;
+    files.insert(path, bytes);
     Ok(())
 }
 

@@ -30,12 +30,18 @@ pub struct SiteView<'a> {
     pub root: &'a str,
     pub timezone: &'a str,
     pub contact: &'a [crate::config::ContactLink],
-    pub generated: TimeView,
+    /// When the site was built; `None` (null) on settled pages, which must not
+    /// depend on now (and so can be reused from the last build; see `render::cache`).
+    pub generated: Option<TimeView>,
     pub page_stale_after_secs: u64,
-    pub overall: OverallView,
+    /// The banner; `None` on settled pages, like `generated`.
+    pub overall: Option<OverallView>,
     pub preview: bool,
     /// Absolute URLs of the feeds and the maintenance calendar.
     pub feeds: super::feeds::FeedLinks,
+    /// The same view for settled pages: `generated` and `overall` left out.
+    #[serde(skip)]
+    pub settled: Option<Box<SiteView<'a>>>,
 }
 
 /// The banner.
@@ -121,6 +127,17 @@ pub struct DataLossView<'a> {
 
 /// Build the site-wide view.
 pub fn site_view<'a>(site: &'a Site, loc: &Locale) -> SiteView<'a> {
+    let mut settled = site_view_at(site, loc, false);
+    settled.generated = None;
+    settled.overall = None;
+    SiteView {
+        settled: Some(Box::new(settled)),
+        ..site_view_at(site, loc, true)
+    }
+}
+
+/// The site view, with (`live`) or without the time and status of now.
+fn site_view_at<'a>(site: &'a Site, loc: &Locale, live: bool) -> SiteView<'a> {
     let c = &site.config;
     let t = loc.template_strings();
     // Inlined into a <script>: no `<` may close it, whatever an override says.
@@ -140,15 +157,16 @@ pub fn site_view<'a>(site: &'a Site, loc: &Locale) -> SiteView<'a> {
         root: c.base_path(),
         timezone: c.timezone.name(),
         contact: &c.contact,
-        generated: time::view(site.now, c.timezone, loc),
+        generated: live.then(|| time::view(site.now, c.timezone, loc)),
         page_stale_after_secs: c.health.page_stale_after.as_secs(),
-        overall: OverallView {
+        overall: live.then(|| OverallView {
             indicator: site.overall.indicator.as_str(),
             description: overall_text(site, loc),
             status: site.overall.worst.as_str(),
-        },
+        }),
         preview: site.include_drafts,
         feeds: super::feeds::links(c),
+        settled: None,
     }
 }
 
