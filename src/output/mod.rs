@@ -336,3 +336,55 @@ pub fn published_sums(out: &Path, root: &Path) -> std::collections::HashMap<Stri
 pub fn absolute(out: &Path) -> std::path::PathBuf {
     place::normalise(out).unwrap_or_else(|_| out.to_path_buf())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts() -> PublishOptions<'static> {
+        PublishOptions {
+            wait: Duration::ZERO,
+            on_wait: &|_| {},
+        }
+    }
+
+    fn files(items: &[(&str, &str)]) -> Files {
+        items
+            .iter()
+            .map(|(p, b)| (p.to_string(), b.as_bytes().to_vec()))
+            .collect()
+    }
+
+    #[test]
+    fn reused_pages_come_from_the_live_output_or_not_at_all() {
+        let t = tempfile::tempdir().unwrap();
+        let (root, out) = (t.path().join("site"), t.path().join("out"));
+        fs::create_dir(&root).unwrap();
+        let x = || Kept::from([("p/x.html".to_string(), Sum::of(b"x"))]);
+        // Nothing live to take it from: refused, nothing written.
+        let e = publish_kept(&out, &root, &files(&[("index.html", "a")]), &x(), &opts());
+        assert!(matches!(e, Err(OutputError::Moved(_))), "{e:?}");
+        assert!(!out.exists());
+        publish(
+            &out,
+            &root,
+            &files(&[("index.html", "a"), ("p/x.html", "x")]),
+            &opts(),
+        )
+        .unwrap();
+        // Live holds it: linked over, twice (the second time through the spare).
+        for body in ["b", "c"] {
+            let stats =
+                publish_kept(&out, &root, &files(&[("index.html", body)]), &x(), &opts()).unwrap();
+            assert_eq!((stats.written, stats.unchanged), (1, 1));
+            assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), body);
+            assert_eq!(fs::read_to_string(out.join("p/x.html")).unwrap(), "x");
+        }
+        assert!(spare::path(t.path(), "out").join(MARKER).is_file());
+        // A different digest than the live file's: refused, live untouched.
+        let wrong = Kept::from([("p/x.html".to_string(), Sum::of(b"y"))]);
+        let e = publish_kept(&out, &root, &files(&[("index.html", "d")]), &wrong, &opts());
+        assert!(matches!(e, Err(OutputError::Moved(_))), "{e:?}");
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "c");
+    }
+}
