@@ -45,6 +45,60 @@ pub fn render_site(opts: &LoadOptions) -> Result<Rendered, BuildError> {
     })
 }
 
+/// What a preview keeps between renders so unchanged pages are not rendered again:
+/// the digests of the files of its last good render.
+#[derive(Debug, Default, Clone)]
+pub struct Reuse {
+    known: std::collections::HashMap<render::cache::Key, Sum>,
+    sums: std::collections::HashMap<String, Sum>,
+}
+
+/// [`render_site`], taking pages whose inputs did not change from `previous_files`
+/// (the last good render, which `previous` describes) instead of rendering them;
+/// returns what the next call needs. The files are [`render_site`]'s, byte for byte.
+pub fn render_site_reusing(
+    opts: &LoadOptions,
+    previous_files: &Files,
+    previous: &Reuse,
+) -> Result<(Rendered, Reuse), BuildError> {
+    let (site, warnings) = site::load(opts)?;
+    let theme = theme::load(&opts.root, &site.config.theme)?;
+    let cache = std::sync::Arc::new(render::cache::PageCache::from_memory(
+        render::cache::fingerprint(&theme.templates, ""),
+        previous.known.clone(),
+        previous.sums.clone(),
+    ));
+    let (mut files, kept, mut work) = render::render_cached(&site, &theme, Some(cache.clone()))?;
+    let (known, sums) = cache.remember(|p| files.get(p).map(|b| Sum::of(b)));
+    for (path, sum) in &kept {
+        match previous_files.get(path) {
+            Some(bytes) if Sum::of(bytes) == *sum => {
+                files.insert(path.clone(), bytes.clone());
+            }
+            _ => {
+                // `previous` did not describe these files: render everything.
+                let (files, w) = render::render(&site, &theme)?;
+                work = w;
+                let sums = files.iter().map(|(p, b)| (p.clone(), Sum::of(b))).collect();
+                let rendered = Rendered {
+                    site,
+                    warnings,
+                    files,
+                    work,
+                };
+                return Ok((rendered, Reuse { known, sums }));
+            }
+        }
+    }
+    let rendered = Rendered {
+        site,
+        warnings,
+        files,
+        work,
+    };
+    Ok((rendered, Reuse { known, sums }))
+}
+
 /// Render and publish into `out`, replacing it only when everything succeeded.
 ///
 /// Pages whose inputs are unchanged since a build whose output is live are not

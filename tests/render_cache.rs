@@ -178,3 +178,43 @@ fn a_linked_cache_folder_is_never_written_through() {
     assert!(snapshot(&site.public()) == reference(&site, EPOCH + 60));
     assert!(!Path::new(&site.public().join(".lantern-cache")).exists());
 }
+
+/// What `lantern serve` does between rebuilds: the same files as a full render, with
+/// unchanged pages taken from the last good render instead of rendered.
+#[test]
+fn the_preview_reuses_pages_in_memory_with_the_same_bytes() {
+    use lantern::pipeline::{self, Reuse};
+    use lantern::render::Files;
+    let site = site();
+    let opts = |epoch: i64| lantern::site::LoadOptions {
+        root: site.root.clone(),
+        include_drafts: true,
+        base_url: Some("http://127.0.0.1:4000/".into()),
+        now: chrono::DateTime::from_timestamp(epoch, 0).unwrap(),
+    };
+    let (first, reuse) =
+        pipeline::render_site_reusing(&opts(EPOCH), &Files::new(), &Reuse::default()).unwrap();
+    assert!(first.files == pipeline::render_site(&opts(EPOCH)).unwrap().files);
+    let f = "content/incidents/2026-10-01-i0.md";
+    site.write(f, site.read(f).replace("Body 0.", "Body 0, edited."));
+    let later = opts(EPOCH + 3600);
+    let (second, _) = pipeline::render_site_reusing(&later, &first.files, &reuse).unwrap();
+    let full = pipeline::render_site(&later).unwrap();
+    assert!(
+        second.files == full.files,
+        "not the files a full render makes"
+    );
+    assert!(
+        second.work.renders + 30 <= full.work.renders,
+        "{} renders with reuse, {} without",
+        second.work.renders,
+        full.work.renders
+    );
+    // Files that do not match what `reuse` describes are never served: full render.
+    let mut wrong = first.files.clone();
+    for bytes in wrong.values_mut() {
+        bytes.extend_from_slice(b"<!-- tampered -->");
+    }
+    let (third, _) = pipeline::render_site_reusing(&later, &wrong, &reuse).unwrap();
+    assert!(third.files == full.files);
+}

@@ -113,12 +113,42 @@ impl PageCache {
     /// A cache from the cache file's text (anything unreadable in it is skipped) and
     /// the live output's digests.
     pub fn new(fingerprint: Key, cache_text: &str, live: HashMap<String, Sum>) -> PageCache {
+        Self::from_memory(fingerprint, parse(cache_text), live)
+    }
+
+    /// A cache from what an earlier render in this process remembered (`serve`).
+    pub fn from_memory(
+        fingerprint: Key,
+        known: HashMap<Key, Sum>,
+        live: HashMap<String, Sum>,
+    ) -> PageCache {
         PageCache {
             fingerprint,
-            known: parse(cache_text),
+            known,
             live,
             ..PageCache::default()
         }
+    }
+
+    /// This render's pages, for the next one in this process: key → digest and
+    /// path → digest (`digest_of` gives a rendered page's final digest).
+    pub fn remember(
+        &self,
+        digest_of: impl Fn(&str) -> Option<Sum>,
+    ) -> (HashMap<Key, Sum>, HashMap<String, Sum>) {
+        let mut known = HashMap::new();
+        let mut paths = HashMap::new();
+        for (p, (k, s)) in lock(&self.kept).iter() {
+            known.insert(*k, *s);
+            paths.insert(p.clone(), *s);
+        }
+        for (p, k) in lock(&self.rendered).iter() {
+            if let Some(s) = digest_of(p) {
+                known.insert(*k, s);
+                paths.insert(p.clone(), s);
+            }
+        }
+        (known, paths)
     }
 
     /// Decide for the page at `path`, rendered from `template` and `ctx`; remembers

@@ -48,6 +48,8 @@ pub struct State {
     /// Long-poll waiters for `/__lantern/poll`.
     pub hub: Hub,
     current: RwLock<Arc<Snapshot>>,
+    /// Digests of the last good build's pages: unchanged pages are not rendered again.
+    reuse: std::sync::Mutex<pipeline::Reuse>,
     shutdown: AtomicBool,
 }
 
@@ -65,6 +67,7 @@ impl State {
             base_url,
             hub: Hub::new(0, None),
             current: RwLock::new(Arc::new(empty)),
+            reuse: Default::default(),
             shutdown: AtomicBool::new(false),
         }
     }
@@ -88,6 +91,8 @@ impl State {
     /// never race to publish.
     pub fn rebuild(&self) {
         let started = Instant::now();
+        let previous = self.current();
+        let mut reuse = self.reuse.lock().unwrap_or_else(PoisonError::into_inner);
         let result = crate::time::now_from_env().and_then(|now| {
             let opts = LoadOptions {
                 root: self.root.clone(),
@@ -95,10 +100,13 @@ impl State {
                 base_url: Some(self.base_url.clone()),
                 now,
             };
-            pipeline::render_site(&opts).map_err(|e| e.to_string())
+            let (rendered, next) = pipeline::render_site_reusing(&opts, &previous.files, &reuse)
+                .map_err(|e| e.to_string())?;
+            *reuse = next;
+            Ok(rendered)
         });
+        drop(reuse);
         let ms = started.elapsed().as_millis();
-        let previous = self.current();
         // A successful build always has pages; empty files mean none has worked yet.
         let had_good_build = !previous.files.is_empty();
         let next = match result {
