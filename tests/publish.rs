@@ -477,12 +477,21 @@ fn three_builds_at_once_leave_one_complete_site_every_round() {
             "round {round}: public/ is not one complete site"
         );
         assert_marker_valid(&site.public());
-        // The spare (the previous generation, kept for the next build) is expected.
+        // The spare (the previous generation, kept for the next build) and the render
+        // cache (whole files only, one per output folder ever built: here public/ and the
+        // three reference folders) are expected.
         let stray: Vec<_> = names(&site.root)
             .into_iter()
-            .filter(|n| n.contains("lantern") && n != ".public.lantern-spare")
+            .filter(|n| {
+                n.contains("lantern") && n != ".public.lantern-spare" && n != ".lantern-cache"
+            })
             .collect();
         assert_marker_valid(&site.path(".public.lantern-spare"));
+        let cache = names(&site.path(".lantern-cache"));
+        assert!(
+            cache.len() == 4 && cache.iter().all(|n| n.starts_with("pages-")),
+            "round {round}: {cache:?}"
+        );
         assert!(
             stray.is_empty(),
             "round {round}: left beside public/: {stray:?}"
