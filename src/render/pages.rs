@@ -315,7 +315,10 @@ fn base(sv: &SiteView, meta: &PageMeta) -> Context {
         Some(settled) if !meta.live => settled,
         _ => sv,
     };
-    ctx.insert("site", sv);
+    match &sv.digest {
+        Some(digest) => ctx.insert_digested("site", sv, digest),
+        None => ctx.insert("site", sv),
+    }
     ctx.insert("page", meta);
     ctx
 }

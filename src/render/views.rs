@@ -42,6 +42,10 @@ pub struct SiteView<'a> {
     /// The same view for settled pages: `generated` and `overall` left out.
     #[serde(skip)]
     pub settled: Option<Box<SiteView<'a>>>,
+    /// Digest of this view's JSON, computed once: every page's cache key holds it
+    /// (see `render::cache`), rather than the view again.
+    #[serde(skip)]
+    pub digest: Option<[u8; 32]>,
 }
 
 /// The banner.
@@ -130,10 +134,13 @@ pub fn site_view<'a>(site: &'a Site, loc: &Locale) -> SiteView<'a> {
     let mut settled = site_view_at(site, loc, false);
     settled.generated = None;
     settled.overall = None;
-    SiteView {
+    settled.digest = super::cache::digest_of(&settled);
+    let mut live = SiteView {
         settled: Some(Box::new(settled)),
         ..site_view_at(site, loc, true)
-    }
+    };
+    live.digest = super::cache::digest_of(&live);
+    live
 }
 
 /// The site view, with (`live`) or without the time and status of now.
@@ -167,6 +174,7 @@ fn site_view_at<'a>(site: &'a Site, loc: &Locale, live: bool) -> SiteView<'a> {
         preview: site.include_drafts,
         feeds: super::feeds::links(c),
         settled: None,
+        digest: None,
     }
 }
 
