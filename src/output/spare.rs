@@ -231,11 +231,15 @@ fn write_marker(dir: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     fs::rename(&temp, &real).map_err(io_err(&real))
 }
 
-/// Remove a file (or a link, never what it points to); already gone is fine.
+/// Remove a file (or a link, never what it points to); already gone is fine, and so
+/// is a file where its folder would be (`a` when removing `a/index.html`: `a` goes
+/// too) or a folder where the file would be (emptied and removed afterwards).
 fn unlink(path: &Path) -> Result<(), OutputError> {
     match fs::remove_file(path) {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(io_err(path)(e)),
-        _ => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) if matches!(e.raw_os_error(), Some(libc::ENOTDIR | libc::EISDIR)) => Ok(()),
+        Err(e) => Err(io_err(path)(e)),
+        Ok(()) => Ok(()),
     }
 }
 
@@ -278,5 +282,120 @@ fn remove_empty_folders(dir: &Path) {
         if entry.file_type().is_dir() {
             let _ = fs::remove_dir(entry.path()); // fails, harmlessly, unless empty
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target<'a>(path: &'a str, bytes: &'a [u8]) -> Target<'a> {
+        Target {
+            path,
+            bytes: Some(bytes),
+            sum: Sum::of(bytes),
+        }
+    }
+
+    /// A spare holding `files`, sealed, as a finished build leaves it.
+    fn spare_with(dir: &Path, files: &[(&str, &[u8])]) -> Spare {
+        for (p, b) in files {
+            let f = dir.join(p);
+            fs::create_dir_all(f.parent().unwrap()).unwrap();
+            fs::write(f, b).unwrap();
+        }
+        let sums = files.iter().map(|(p, b)| (*p, Some(Sum::of(b))));
+        fs::write(dir.join(marker::NAME), marker::render_sums(sums)).unwrap();
+        open(dir).unwrap().unwrap()
+    }
+
+    #[test]
+    fn a_file_becomes_a_folder_and_a_folder_a_file() {
+        let t = tempfile::tempdir().unwrap();
+        let dir = t.path().join(".out.lantern-spare");
+        fs::create_dir(&dir).unwrap();
+        let spare = spare_with(
+            &dir,
+            &[
+                ("a", b"file a"),
+                ("b/index.html", b"in b"),
+                ("c.html", b"c"),
+            ],
+        );
+        let targets = [
+            target("a/index.html", b"in a"),
+            target("b", b"file b"),
+            target("c.html", b"c"),
+        ];
+        let sums = targets.iter().map(|t| (t.path, Some(t.sum)));
+        let sealed = marker::render_sums(sums);
+        let done = sync(
+            &spare,
+            &t.path().join("live"),
+            &Sums::new(),
+            &targets,
+            &sealed,
+        )
+        .unwrap();
+        assert_eq!(
+            done,
+            Synced {
+                written: 2,
+                linked: 0,
+                removed: 2
+            }
+        );
+        assert_eq!(fs::read(dir.join("a/index.html")).unwrap(), b"in a");
+        assert_eq!(fs::read(dir.join("b")).unwrap(), b"file b");
+        assert_eq!(fs::read(dir.join(marker::NAME)).unwrap(), sealed);
+        drop(spare);
+        // Sealed and complete: the next look finds it exactly as listed.
+        let again = open(&dir).unwrap().unwrap();
+        assert_eq!(again.sums.len(), 3);
+        assert!(again.sums.values().all(Option::is_some));
+    }
+
+    #[test]
+    fn unchanged_live_files_are_linked_never_rewritten() {
+        use std::os::unix::fs::MetadataExt;
+        let t = tempfile::tempdir().unwrap();
+        let live = t.path().join("out");
+        fs::create_dir(&live).unwrap();
+        fs::write(live.join("p.html"), b"new").unwrap();
+        let live_sums = Sums::from([("p.html".to_string(), Some(Sum::of(b"new")))]);
+        let dir = t.path().join(".out.lantern-spare");
+        fs::create_dir(&dir).unwrap();
+        let spare = spare_with(&dir, &[("p.html", b"old")]);
+        let targets = [target("p.html", b"new")];
+        let sealed = marker::render_sums([("p.html", Some(Sum::of(b"new")))]);
+        let done = sync(&spare, &live, &live_sums, &targets, &sealed).unwrap();
+        assert_eq!(
+            done,
+            Synced {
+                written: 0,
+                linked: 1,
+                removed: 0
+            }
+        );
+        let (a, b) = (
+            fs::metadata(live.join("p.html")).unwrap(),
+            fs::metadata(dir.join("p.html")).unwrap(),
+        );
+        assert_eq!(a.ino(), b.ino(), "not the live file");
+        // A live file whose length no longer matches its digest is not linked.
+        fs::write(live.join("q.html"), b"tampered!").unwrap();
+        let live_sums = Sums::from([("q.html".to_string(), Some(Sum::of(b"q")))]);
+        let targets = [target("q.html", b"q")];
+        let sealed = marker::render_sums([("q.html", Some(Sum::of(b"q")))]);
+        let done = sync(&spare, &live, &live_sums, &targets, &sealed).unwrap();
+        assert_eq!(
+            done,
+            Synced {
+                written: 1,
+                linked: 0,
+                removed: 1
+            }
+        );
+        assert_eq!(fs::read(dir.join("q.html")).unwrap(), b"q");
     }
 }
