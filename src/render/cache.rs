@@ -54,15 +54,11 @@ impl Context {
         self.hasher.update(&[0xff]);
     }
 
-    /// [`Context::insert`] for a value shared by many pages whose JSON digest
-    /// ([`digest_of`]) was computed once: the digest goes into the key, not the JSON.
-    pub fn insert_digested<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        val: &T,
-        digest: &[u8; 32],
-    ) {
-        self.inner.insert(key, val);
+    /// [`Context::insert`] for a value shared by many pages, converted for tera once
+    /// (`value`, cheap to clone) and digested once ([`digest_of`] of the value it was
+    /// made from): neither is redone per page.
+    pub fn insert_shared(&mut self, key: &'static str, value: tera::Value, digest: &[u8; 32]) {
+        self.inner.insert_value(key, value);
         self.hasher.update(&(key.len() as u64).to_le_bytes());
         self.hasher.update(key.as_bytes());
         // 0xfe, unlike JSON's first byte, says a digest follows.
@@ -325,7 +321,11 @@ mod tests {
         let fp = [2; 16];
         let key = |v: &str| {
             let mut c = Context::new();
-            c.insert_digested("site", v, &digest_of(v).unwrap());
+            c.insert_shared(
+                "site",
+                tera::Value::from_serializable(v),
+                &digest_of(v).unwrap(),
+            );
             c.key(&fp, "t")
         };
         assert_eq!(key("a"), key("a"));

@@ -315,8 +315,8 @@ fn base(sv: &SiteView, meta: &PageMeta) -> Context {
         Some(settled) if !meta.live => settled,
         _ => sv,
     };
-    match &sv.digest {
-        Some(digest) => ctx.insert_digested("site", sv, digest),
+    match &sv.shared {
+        Some((value, digest)) => ctx.insert_shared("site", value.clone(), digest),
         None => ctx.insert("site", sv),
     }
     ctx.insert("page", meta);

@@ -42,10 +42,11 @@ pub struct SiteView<'a> {
     /// The same view for settled pages: `generated` and `overall` left out.
     #[serde(skip)]
     pub settled: Option<Box<SiteView<'a>>>,
-    /// Digest of this view's JSON, computed once: every page's cache key holds it
-    /// (see `render::cache`), rather than the view again.
+    /// This view converted for tera and the digest of its JSON, made once: every
+    /// page takes a cheap clone and its cache key the digest (see `render::cache`),
+    /// rather than converting and hashing the whole view (all UI strings) per page.
     #[serde(skip)]
-    pub digest: Option<[u8; 32]>,
+    pub shared: Option<(tera::Value, [u8; 32])>,
 }
 
 /// The banner.
@@ -134,13 +135,18 @@ pub fn site_view<'a>(site: &'a Site, loc: &Locale) -> SiteView<'a> {
     let mut settled = site_view_at(site, loc, false);
     settled.generated = None;
     settled.overall = None;
-    settled.digest = super::cache::digest_of(&settled);
+    settled.shared = shared(&settled);
     let mut live = SiteView {
         settled: Some(Box::new(settled)),
         ..site_view_at(site, loc, true)
     };
-    live.digest = super::cache::digest_of(&live);
+    live.shared = shared(&live);
     live
+}
+
+fn shared(sv: &SiteView) -> Option<(tera::Value, [u8; 32])> {
+    let value = tera::Value::try_from_serializable(sv).ok()?;
+    Some((value, super::cache::digest_of(sv)?))
 }
 
 /// The site view, with (`live`) or without the time and status of now.
@@ -174,7 +180,7 @@ fn site_view_at<'a>(site: &'a Site, loc: &Locale, live: bool) -> SiteView<'a> {
         preview: site.include_drafts,
         feeds: super::feeds::links(c),
         settled: None,
-        digest: None,
+        shared: None,
     }
 }
 
