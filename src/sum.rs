@@ -84,6 +84,7 @@ mod tests {
             "zf1349b9f5f9a1a6a0404dea36dcc949 0",
             "af1349b9f5f9a1a6a0404dea36dcc949 -1",
             "af1349b9f5f9a1a6a0404dea36dcc949 1x",
+            "af1349b9f5f9a1a6a0404dea36dcc949 +5",
             "+f1349b9f5f9a1a6a0404dea36dcc949 0",
         ] {
             assert_eq!(Sum::parse(bad), None, "{bad:?}");

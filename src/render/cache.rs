@@ -370,6 +370,8 @@ mod tests {
             format!("lantern-render-cache v2\n{good}\n"),
             format!("{HEADER}zz{}\n", &good[2..]),
             format!("{HEADER}{} 12\n", &good[..32]),
+            format!("{HEADER}ab{good}\n"),
+            format!("{HEADER}{}\n", &good[2..]),
             format!("{HEADER}\u{0}\u{ffff}\n"),
         ] {
             assert!(parse(&text).is_empty(), "{text:?}");
