@@ -4,6 +4,8 @@
 //! ([`site`]) → render ([`render`], with a [`theme`]) → write ([`output`]).
 
 pub mod atomic_file;
+pub mod build_cache;
+pub mod cache_dir;
 pub mod chars;
 pub mod cli;
 pub mod cmd;
@@ -21,6 +23,7 @@ pub mod probe;
 pub mod render;
 pub mod serve;
 pub mod site;
+pub mod sum;
 pub mod theme;
 pub mod time;
 pub mod vocab;

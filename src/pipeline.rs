@@ -1,9 +1,11 @@
 //! The build pipeline shared by `build`, `check` and `serve`.
 
+use crate::build_cache;
 use crate::diagnostics::{Diagnostics, InvalidSite};
 use crate::output::{self, OutputError, PublishOptions, WriteStats};
 use crate::render::{self, Files, Observer, RenderError};
 use crate::site::{self, LoadOptions, Site};
+use crate::sum::Sum;
 use crate::theme::{self, ThemeError};
 use std::path::Path;
 
@@ -49,13 +51,96 @@ pub fn render_site_observed(
     })
 }
 
+/// What a preview keeps between renders so unchanged pages are not rendered again:
+/// the digests of the files of its last good render.
+#[derive(Debug, Default, Clone)]
+pub struct Reuse {
+    known: std::collections::HashMap<render::cache::Key, Sum>,
+    sums: std::collections::HashMap<String, Sum>,
+}
+
+/// [`render_site`], taking pages whose inputs did not change from `previous_files`
+/// (the last good render, which `previous` describes) instead of rendering them;
+/// returns what the next call needs. The files are [`render_site`]'s, byte for byte.
+pub fn render_site_reusing(
+    opts: &LoadOptions,
+    previous_files: &Files,
+    previous: &Reuse,
+    observer: &dyn render::Observer,
+) -> Result<(Rendered, Reuse), BuildError> {
+    let (site, warnings) = site::load(opts)?;
+    let theme = theme::load(&opts.root, &site.config.theme)?;
+    let cache = std::sync::Arc::new(render::cache::PageCache::from_memory(
+        render::cache::fingerprint(&theme.templates, ""),
+        previous.known.clone(),
+        previous.sums.clone(),
+    ));
+    let (mut files, kept) = render::render_cached(&site, &theme, Some(cache.clone()), observer)?;
+    let (known, sums) = cache.remember(|p| files.get(p).map(|b| Sum::of(b)));
+    for (path, sum) in &kept {
+        match previous_files.get(path) {
+            Some(bytes) if Sum::of(bytes) == *sum => {
+                files.insert(path.clone(), bytes.clone());
+            }
+            _ => {
+                // `previous` did not describe these files: render everything.
+                let files = render::render_observed(&site, &theme, observer)?;
+                let sums = files.iter().map(|(p, b)| (p.clone(), Sum::of(b))).collect();
+                let rendered = Rendered {
+                    site,
+                    warnings,
+                    files,
+                };
+                return Ok((rendered, Reuse { known, sums }));
+            }
+        }
+    }
+    let rendered = Rendered {
+        site,
+        warnings,
+        files,
+    };
+    Ok((rendered, Reuse { known, sums }))
+}
+
 /// Render and publish into `out`, replacing it only when everything succeeded.
+///
+/// Pages whose inputs are unchanged since a build whose output is live are not
+/// rendered again (`build_cache`); `Rendered::files` then lacks them.
 pub fn build(
     opts: &LoadOptions,
     out: &Path,
     publish: &PublishOptions,
 ) -> Result<(Rendered, WriteStats), BuildError> {
-    let rendered = render_site(opts)?;
-    let stats = output::publish(out, &opts.root, &rendered.files, publish)?;
-    Ok((rendered, stats))
+    let (site, warnings) = site::load(opts)?;
+    let theme = theme::load(&opts.root, &site.config.theme)?;
+    let cache = build_cache::open(&opts.root, out, &theme);
+    let (files, kept) =
+        render::render_cached(&site, &theme, Some(cache.clone()), &render::Unobserved)?;
+    let (files, stats) = match output::publish_kept(out, &opts.root, &files, &kept, publish) {
+        Ok(stats) => (
+            files,
+            WriteStats {
+                reused: kept.len(),
+                ..stats
+            },
+        ),
+        Err(OutputError::Moved(_)) => {
+            // Another build published while we rendered: render everything and publish.
+            let files = render::render(&site, &theme)?;
+            let stats = output::publish(out, &opts.root, &files, publish)?;
+            (files, stats)
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let text = cache.entries(|path| files.get(path).map(|b| Sum::of(b)));
+    build_cache::save(&opts.root, out, &text);
+    Ok((
+        Rendered {
+            site,
+            warnings,
+            files,
+        },
+        stats,
+    ))
 }

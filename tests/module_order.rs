@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 const ORDER: &[&str] = &[
     "vocab",
     "atomic_file",
+    "cache_dir",
+    "sum",
     "chars",
     "time",
     "diagnostics",
@@ -22,6 +24,7 @@ const ORDER: &[&str] = &[
     "theme",
     "render",
     "output",
+    "build_cache",
     "pipeline",
     "notify",
     "probe",

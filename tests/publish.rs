@@ -64,8 +64,14 @@ fn reference(site: &Site, epoch: i64) -> BTreeMap<String, Vec<u8>> {
 
 fn assert_marker_valid(dir: &Path) {
     let marker = fs::read_to_string(dir.join(".lantern")).expect("the output has a marker");
-    assert!(marker.starts_with("lantern-output v1\n"), "{marker}");
-    assert!(marker.lines().any(|l| l == "index.html"), "{marker}");
+    assert!(marker.starts_with("lantern-output v2\n"), "{marker}");
+    // `<digest> <length> <path>` per file.
+    assert!(
+        marker.lines().any(|l| l.len()
+            == 32 + 1 + l.split(' ').nth(1).unwrap_or("").len() + 1 + 10
+            && l.ends_with(" index.html")),
+        "{marker}"
+    );
 }
 
 #[test]
@@ -188,7 +194,7 @@ fn a_placeholder_gitkeep_folder_is_taken_and_the_placeholder_kept() {
     assert!(site.public().join(".gitkeep").is_file());
     assert!(site.public().join("index.html").is_file());
     let marker = fs::read_to_string(site.public().join(".lantern")).unwrap();
-    assert!(marker.lines().any(|l| l == ".gitkeep"), "{marker}");
+    assert!(marker.lines().any(|l| l.ends_with(" .gitkeep")), "{marker}");
     // And again, now as Lantern's own output.
     build_with(&site, EPOCH + 60, site.tmp(), &[]).assert_ok();
     assert!(site.public().join(".gitkeep").is_file());
@@ -239,11 +245,13 @@ fn a_symlinked_output_is_replaced_at_its_target_and_stays_a_link() {
         "www/status is not the complete new site"
     );
     assert!(www.join("news/2026-11-30-new/index.html").is_file());
+    // Beside the target: only the spare (the previous generation, Lantern's, listed).
     assert_eq!(
         names(&site.tmp().join("www")),
-        ["status"],
+        [".status.lantern-spare", "status"],
         "leftovers beside the target"
     );
+    assert_marker_valid(&site.tmp().join("www/.status.lantern-spare"));
     // A link to somebody else's folder is refused, the link and the folder untouched.
     let theirs = site.tmp().join("theirs");
     fs::create_dir(&theirs).unwrap();
@@ -469,10 +477,24 @@ fn three_builds_at_once_leave_one_complete_site_every_round() {
             "round {round}: public/ is not one complete site"
         );
         assert_marker_valid(&site.public());
+        // The spare (the previous generation, kept for the next build) and the render
+        // cache (whole files only, one per output folder ever built: here public/ and the
+        // three reference folders) are expected.
         let stray: Vec<_> = names(&site.root)
             .into_iter()
-            .filter(|n| n.contains("lantern"))
+            .filter(|n| {
+                n.contains("lantern") && n != ".public.lantern-spare" && n != ".lantern-cache"
+            })
             .collect();
+        assert_marker_valid(&site.path(".public.lantern-spare"));
+        let cache: Vec<_> = names(&site.path(".lantern-cache"))
+            .into_iter()
+            .filter(|n| n != "CACHEDIR.TAG" && n != "health")
+            .collect();
+        assert!(
+            cache.len() == 4 && cache.iter().all(|n| n.starts_with("pages-")),
+            "round {round}: {cache:?}"
+        );
         assert!(
             stray.is_empty(),
             "round {round}: left beside public/: {stray:?}"

@@ -70,6 +70,8 @@ fn may_change(path: &str) -> bool {
     matches!(
         path,
         "index.html"
+            // The marker carries every file's digest, so it changes with any of them.
+            | ".lantern"
             | "favicon.svg"
             | "incidents/open/index.html"
             | "maintenance/upcoming/index.html"

@@ -62,11 +62,13 @@ pub fn execute(args: BuildArgs) -> anyhow::Result<()> {
         );
     }
     println!(
-        "built {} files ({} written, {} unchanged, {} KiB) from {} posts and {} health results into {} in {} ms",
+        "built {} files ({} written, {} unchanged, {} KiB, {} file operations, {} pages reused) from {} posts and {} health results into {} in {} ms",
         stats.written + stats.unchanged,
         stats.written,
         stats.unchanged,
         stats.bytes / 1024,
+        stats.touched,
+        stats.reused,
         rendered.site.posts.len(),
         rendered.site.health.results,
         out.display(),

@@ -59,11 +59,7 @@ impl Memory {
 }
 
 /// The cache folder under the site root.
-pub const DIR: &str = ".lantern-cache";
-/// The marker that says the cache folder is Lantern's (the CACHEDIR.TAG convention,
-/// which also keeps backup tools from copying it).
-const MARKER: &str = "CACHEDIR.TAG";
-const MARKER_TEXT: &str = "Signature: 8a477f597d28d172789f06886806bc55\n# This folder is a cache created by Lantern (lantern build); deleting it is safe.\n";
+pub const DIR: &str = crate::cache_dir::DIR;
 const MAGIC: &[u8; 8] = b"LNTHC001";
 /// Bytes hashed at the start and just before the end of what an entry has read, to
 /// tell an appended file from one rewritten in place.
@@ -297,59 +293,14 @@ fn entry_name(rel: &Path) -> String {
 
 /// `<root>/.lantern-cache/health/<name>` when the cache folder exists and is ours.
 fn entry_path(root: &Path, rel: &Path) -> Option<PathBuf> {
-    let top = root.join(DIR);
-    is_real_dir(&top).then_some(())?;
-    top.join(MARKER)
-        .symlink_metadata()
-        .ok()?
-        .is_file()
-        .then_some(())?;
-    let dir = top.join("health");
-    is_real_dir(&dir).then(|| dir.join(entry_name(rel)))
+    let dir = crate::cache_dir::existing(root)?.join("health");
+    crate::cache_dir::is_real_dir(&dir).then(|| dir.join(entry_name(rel)))
 }
 
-fn is_real_dir(p: &Path) -> bool {
-    p.symlink_metadata().is_ok_and(|m| m.is_dir())
-}
-
-/// The `health` folder of the cache, created (with the marker) if there is none.
+/// The `health` folder of the cache, created (with the cache folder) if there is none.
 /// `None` when a folder of that name exists that Lantern did not make, or is a link.
 fn ensure_dir(root: &Path) -> Option<PathBuf> {
-    let top = root.join(DIR);
-    match std::fs::create_dir(&top) {
-        Ok(()) => {
-            // The marker goes in through a rename: a reader never sees half of it.
-            let mut t = tempfile::NamedTempFile::new_in(&top).ok()?;
-            t.write_all(MARKER_TEXT.as_bytes()).ok()?;
-            t.persist(top.join(MARKER)).ok()?;
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            if !is_real_dir(&top) {
-                return None;
-            }
-            // Another build may be between creating the folder and its marker.
-            let marked = (0..20).any(|_| {
-                let ok = top
-                    .join(MARKER)
-                    .symlink_metadata()
-                    .is_ok_and(|m| m.is_file());
-                if !ok {
-                    std::thread::sleep(std::time::Duration::from_millis(5));
-                }
-                ok
-            });
-            if !marked {
-                return None;
-            }
-        }
-        Err(_) => return None,
-    }
-    let dir = top.join("health");
-    match std::fs::create_dir(&dir) {
-        Ok(()) => Some(dir),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && is_real_dir(&dir) => Some(dir),
-        Err(_) => None,
-    }
+    crate::cache_dir::subdir(&crate::cache_dir::ensure(root)?, "health")
 }
 
 /// Write through a fresh temporary file and a rename: a concurrent reader sees the

@@ -26,6 +26,9 @@ pub enum OutputError {
     Leftover { path: PathBuf, reason: String },
     #[error("{}", .path.display())]
     Io { path: PathBuf, source: io::Error },
+    /// Pages reused from the live output are no longer there (another build published).
+    #[error("{} changed while this build rendered; build again", .0.display())]
+    Moved(PathBuf),
 }
 
 /// Map an I/O error to [`OutputError::Io`] naming `path`.

@@ -13,15 +13,35 @@
 //! The first line is the version; every other non-comment line is one file path
 //! relative to the folder, `/`-separated, with `%`, `#` and control characters
 //! percent-encoded so any file name fits on one line. The marker itself is not listed.
+//!
+//! Version 2 (written since incremental publishing) puts each file's digest before
+//! its path, so the next build knows what a folder holds without reading it:
+//!
+//! ```text
+//! lantern-output v2
+//! af1349b9f5f9a1a6a0404dea36dcc949 0 empty.txt
+//! - - incidents/being-written/index.html
+//! ```
+//!
+//! `- -` marks a file that may be there with any content (or not at all): a build
+//! killed while updating the folder leaves such entries, and the next one rewrites them.
 
+use crate::sum::Sum;
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// File name of the marker at the top of every output folder.
 pub const NAME: &str = ".lantern";
 
 /// First line of a version 1 marker.
 pub const FORMAT_LINE: &str = "lantern-output v1";
+
+/// First line of a version 2 marker (digests before paths).
+pub const FORMAT_V2: &str = "lantern-output v2";
+
+/// Each listed file's digest; `None` where the content is unknown (a v1 marker, or a
+/// file a killed build may have been writing).
+pub type Sums = BTreeMap<String, Option<Sum>>;
 
 /// The whole marker written by Lantern before markers carried a version; still accepted.
 pub const LEGACY_TEXT: &[u8] =
@@ -58,25 +78,75 @@ pub fn render<'a>(paths: impl IntoIterator<Item = &'a str>) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// The v2 marker for a folder holding `entries` (path, digest if known), sorted by path.
+pub fn render_sums<'a>(entries: impl IntoIterator<Item = (&'a str, Option<Sum>)>) -> Vec<u8> {
+    let mut sorted: Vec<(&str, Option<Sum>)> =
+        entries.into_iter().filter(|(p, _)| *p != NAME).collect();
+    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    sorted.dedup_by(|a, b| a.0 == b.0);
+    let mut out =
+        String::with_capacity(256 + sorted.iter().map(|(p, _)| p.len() + 52).sum::<usize>());
+    out.push_str(FORMAT_V2);
+    out.push('\n');
+    out.push_str("# Written by `lantern build`. The next build replaces this folder; it removes\n");
+    out.push_str("# only the files listed below and refuses if anything else was added.\n");
+    out.push_str("# Each line: the file's BLAKE3 digest (128 bits) and length, then its path.\n");
+    for (p, sum) in sorted {
+        match sum {
+            Some(s) => out.push_str(&s.to_text()),
+            None => out.push_str("- -"),
+        }
+        out.push(' ');
+        out.extend(utf8_percent_encode(p, ESCAPED));
+        out.push('\n');
+    }
+    out.into_bytes()
+}
+
 /// Read a marker; `None` when the bytes are not a marker Lantern wrote.
 pub fn parse(bytes: &[u8]) -> Option<Marker> {
     if bytes == LEGACY_TEXT {
         return Some(Marker::Legacy);
     }
+    Some(Marker::Listed(parse_sums(bytes)?.into_keys().collect()))
+}
+
+/// The files a v1 or v2 marker lists, with their digests where it has them; `None`
+/// for anything else (the legacy marker included: it lists nothing).
+pub fn parse_sums(bytes: &[u8]) -> Option<Sums> {
     let text = std::str::from_utf8(bytes).ok()?;
-    let body = text.strip_prefix(FORMAT_LINE)?.strip_prefix('\n')?;
-    let mut files = BTreeSet::new();
+    let (body, v2) = match text.strip_prefix(FORMAT_LINE) {
+        Some(rest) => (rest.strip_prefix('\n')?, false),
+        None => (text.strip_prefix(FORMAT_V2)?.strip_prefix('\n')?, true),
+    };
+    let mut files = Sums::new();
     for line in body.lines() {
         if line.starts_with('#') {
             continue;
         }
-        let path = percent_decode_str(line).decode_utf8().ok()?;
+        let (sum, encoded) = if v2 {
+            let (sum, rest) = split_sum(line)?;
+            (sum, rest)
+        } else {
+            (None, line)
+        };
+        let path = percent_decode_str(encoded).decode_utf8().ok()?;
         if !is_plain_relative(&path) || path == NAME {
             return None;
         }
-        files.insert(path.into_owned());
+        files.insert(path.into_owned(), sum);
     }
-    Some(Marker::Listed(files))
+    Some(files)
+}
+
+/// `<hex> <len> <path>` or `- - <path>`: the digest (if known) and the path's text.
+fn split_sum(line: &str) -> Option<(Option<Sum>, &str)> {
+    if let Some(path) = line.strip_prefix("- - ") {
+        return Some((None, path));
+    }
+    let (hex, rest) = line.split_once(' ')?;
+    let (len, path) = rest.split_once(' ')?;
+    Some((Some(Sum::parse(&format!("{hex} {len}"))?), path))
 }
 
 /// True for `a/b/c` made only of ordinary names: never absolute, `.`, `..` or empty
@@ -127,6 +197,42 @@ mod tests {
     }
 
     #[test]
+    fn v2_round_trips_digests_and_unknown_entries() {
+        let a = Sum::of(b"a");
+        let bytes = render_sums([
+            ("b c.html", Some(a)),
+            ("a/index.html", None),
+            (NAME, Some(a)),
+            ("50%.html", Some(Sum::of(b""))),
+        ]);
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(text.starts_with("lantern-output v2\n# "), "{text}");
+        assert!(text.contains("\n- - a/index.html\n"), "{text}");
+        assert!(
+            text.contains(&format!("\n{} b c.html\n", a.to_text())),
+            "{text}"
+        );
+        let sums = parse_sums(&bytes).unwrap();
+        assert_eq!(sums.len(), 3);
+        assert_eq!(sums["b c.html"], Some(a));
+        assert_eq!(sums["a/index.html"], None);
+        assert_eq!(sums["50%.html"], Some(Sum::of(b"")));
+        assert_eq!(
+            listed(parse(&bytes)),
+            ["50%.html", "a/index.html", "b c.html"]
+        );
+        // A v1 marker lists the same files, digests unknown.
+        let v1 = parse_sums(&render(["x.html"])).unwrap();
+        assert_eq!(
+            v1.into_iter().collect::<Vec<_>>(),
+            [("x.html".to_string(), None)]
+        );
+        assert_eq!(parse_sums(LEGACY_TEXT), None);
+        let forged = format!("lantern-output v2\n{} ../x\n", a.to_text());
+        assert_eq!(parse_sums(forged.as_bytes()), None);
+    }
+
+    #[test]
     fn the_legacy_marker_is_still_ours() {
         assert_eq!(parse(LEGACY_TEXT), Some(Marker::Legacy));
     }
@@ -139,7 +245,9 @@ mod tests {
             None,
             "no newline after the version"
         );
-        assert_eq!(parse(b"lantern-output v2\n"), None);
+        assert_eq!(parse(b"lantern-output v3\n"), None);
+        assert_eq!(parse(b"lantern-output v2\nindex.html\n"), None, "no digest");
+        assert_eq!(parse(b"lantern-output v2\n- index.html\n"), None);
         assert_eq!(parse(b" lantern-output v1\n"), None);
         assert_eq!(parse(b"Written by lantern build.\n"), None);
         assert_eq!(parse(&[LEGACY_TEXT, b"x"].concat()), None);

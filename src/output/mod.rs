@@ -17,15 +17,18 @@ mod lock;
 mod marker;
 mod owner;
 mod place;
+mod spare;
 mod swap;
 
 pub use error::OutputError;
 pub use marker::NAME as MARKER;
 
-use crate::render::Files;
+use crate::render::{Files, Kept};
+use crate::sum::Sum;
 use error::io_err;
 use owner::{Depth, Existing, PLACEHOLDER};
 use rayon::prelude::*;
+use spare::Target;
 use std::fs;
 use std::path::Path;
 use std::time::Duration;
@@ -33,10 +36,15 @@ use std::time::Duration;
 /// What a publish did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct WriteStats {
-    /// Files whose bytes are new or changed.
+    /// Files of the site whose bytes are new or changed (the marker not counted).
     pub written: usize,
-    /// Files carried over from the previous output unchanged.
+    /// Files of the site carried over from the previous output unchanged.
     pub unchanged: usize,
+    /// File operations (writes, hard links, removals) on the folder swapped in: the
+    /// publishing work, O(files changed in the last two builds) with a spare tree.
+    pub touched: usize,
+    /// Pages the render cache did not render: the live output held their bytes.
+    pub reused: usize,
     /// Bytes of all files in the new output.
     pub bytes: u64,
     /// Set when the new site is published but the old one could not be cleared away.
@@ -62,6 +70,19 @@ pub fn publish(
     files: &Files,
     opts: &PublishOptions,
 ) -> Result<WriteStats, OutputError> {
+    publish_kept(out, root, files, &Kept::new(), opts)
+}
+
+/// [`publish`], with pages the render cache did not render (`kept`: path → digest)
+/// taken from the live output, which must still hold them: [`OutputError::Moved`]
+/// when it does not (another build published meanwhile); render them and retry.
+pub fn publish_kept(
+    out: &Path,
+    root: &Path,
+    files: &Files,
+    kept: &Kept,
+    opts: &PublishOptions,
+) -> Result<WriteStats, OutputError> {
     let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
     let place = place::resolve(out, root, home.as_deref())?;
     // Judge before creating anything (the lock file included): a refused folder and
@@ -82,25 +103,80 @@ pub fn publish(
         let p = dir.join(PLACEHOLDER);
         extras.push((PLACEHOLDER.to_string(), fs::read(&p).map_err(io_err(&p))?));
     }
-    let listed = files.keys().map(String::as_str);
-    let listed = listed.chain(extras.iter().map(|(p, _)| p.as_str()));
-    let marker_bytes = marker::render(listed);
-    let all: Vec<(&str, &[u8])> = std::iter::once((MARKER, marker_bytes.as_slice()))
-        .chain(files.iter().map(|(p, b)| (p.as_str(), b.as_slice())))
+    let site: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(p, b)| (p.as_str(), b.as_slice()))
         .chain(extras.iter().map(|(p, b)| (p.as_str(), b.as_slice())))
         .collect();
-    let same: Vec<bool> = all
+    let mut targets: Vec<Target> = site
         .par_iter()
-        .map(|(rel, bytes)| same_bytes(&dir.join(rel), bytes))
+        .map(|&(path, bytes)| Target {
+            path,
+            bytes: Some(bytes),
+            sum: Sum::of(bytes),
+        })
         .collect();
-    if identical(dir, &all, &same) {
+    targets.extend(kept.iter().map(|(path, sum)| Target {
+        path,
+        bytes: None,
+        sum: *sum,
+    }));
+    let marker_bytes = marker::render_sums(targets.iter().map(|t| (t.path, Some(t.sum))));
+    // What the live folder holds, by its marker: a v2 marker's digests spare reading
+    // every file back to compare (a v1 marker has none: those files are compared).
+    let live_marker = match existing {
+        Existing::Listed(_) => fs::read(dir.join(MARKER)).ok(),
+        _ => None,
+    };
+    let live_sums = live_marker
+        .as_deref()
+        .and_then(marker::parse_sums)
+        .unwrap_or_default();
+    let same: Vec<bool> = targets
+        .par_iter()
+        .map(|t| match (live_sums.get(t.path), t.bytes) {
+            (Some(Some(sum)), _) => *sum == t.sum,
+            (_, Some(bytes)) => same_bytes(&dir.join(t.path), bytes),
+            (_, None) => false,
+        })
+        .collect();
+    if targets
+        .iter()
+        .zip(&same)
+        .any(|(t, &same)| t.bytes.is_none() && !same)
+    {
+        // A reused page the live output no longer holds: another build published.
+        return Err(OutputError::Moved(out.to_path_buf()));
+    }
+    let changed = same.iter().filter(|&&s| !s).count();
+    let bytes = marker_bytes.len() as u64 + targets.iter().map(|t| t.sum.len).sum::<u64>();
+    let mut stats = WriteStats {
+        written: changed,
+        unchanged: targets.len() - changed,
+        bytes,
+        ..WriteStats::default()
+    };
+    if changed == 0
+        && live_marker.as_deref() == Some(marker_bytes.as_slice())
+        && all_present(dir, &targets)
+    {
         // Nothing changed: touch nothing, so mtimes and uploads stay put.
-        let bytes = all.iter().map(|(_, b)| b.len() as u64).sum();
-        return Ok(WriteStats {
-            unchanged: all.len(),
-            bytes,
-            ..WriteStats::default()
-        });
+        return Ok(stats);
+    }
+    let spare_dir = spare::path(&place.parent, &place.name);
+    if let Some(spare) = spare::open(&spare_dir)? {
+        // The previous generation is at hand: bring it up to date and swap it in.
+        let synced = spare::sync(&spare, dir, &live_sums, &targets, &marker_bytes)?;
+        stats.touched = synced.written + synced.linked + synced.removed;
+        keep_mode(dir, &spare_dir)?;
+        swap::replace(&spare_dir, dir).map_err(io_err(out))?;
+        drop(spare);
+        if !matches!(existing, Existing::Listed(_) | Existing::Missing) {
+            // An empty or legacy folder was replaced: it is no spare (no file list).
+            stats.warning =
+                old_tree_warning(&spare_dir, cleanup::remove_old(&spare_dir, &existing));
+        }
+        return Ok(stats);
     }
     // The pid alone could be reused while a detached removal still holds an old
     // staging folder of that name; the clock makes the name unique.
@@ -115,19 +191,26 @@ pub fn publish(
     fs::create_dir(&staging).map_err(io_err(&staging))?;
     // Held until we are done, so no other build takes our staging folder for a stale one.
     let _staging_lock = lock::try_lock_dir(&staging).map_err(io_err(&staging))?;
-    let result = fill(&staging, dir, &all, &same).and_then(|stats| {
-        if let Ok(meta) = fs::metadata(dir) {
-            // The swapped-in folder keeps the old one's mode (a web root's `2775`, say).
-            fs::set_permissions(&staging, meta.permissions()).map_err(io_err(&staging))?;
-        }
+    let all: Vec<(&str, Option<&[u8]>)> = std::iter::once((MARKER, Some(marker_bytes.as_slice())))
+        .chain(targets.iter().map(|t| (t.path, t.bytes)))
+        .collect();
+    let mut all_same = vec![live_marker.as_deref() == Some(marker_bytes.as_slice())];
+    all_same.extend(&same);
+    let result = fill(&staging, dir, &all, &all_same).and_then(|touched| {
+        keep_mode(dir, &staging)?;
         swap::replace(&staging, dir).map_err(io_err(out))?;
-        Ok(stats)
+        Ok(touched)
     });
     match result {
-        Ok(mut stats) => {
-            // `staging` now holds the old output (if there was one): remove what we wrote.
-            // A large one goes in a detached process (it takes our staging lock over
-            // once we return): the new site is already in place.
+        Ok(touched) => {
+            stats.touched = touched;
+            // `staging` now holds the old output (if there was one). A listed one is
+            // kept as the spare: the next build updates it instead of writing afresh.
+            if matches!(existing, Existing::Listed(_)) && fs::rename(&staging, &spare_dir).is_ok() {
+                return Ok(stats);
+            }
+            // Otherwise remove what we wrote. A large one goes in a detached process
+            // (it takes our staging lock over once we return): the new site is in place.
             let detached = match &existing {
                 Existing::Listed(files) if files.len() >= background::MIN_FILES => {
                     background::remove_detached(&staging, files)
@@ -135,15 +218,8 @@ pub fn publish(
                 _ => false,
             };
             if existing != Existing::Missing && !detached {
-                stats.warning = match cleanup::remove_old(&staging, &existing) {
-                    Ok(kept) if kept.is_empty() => None,
-                    Ok(kept) => Some(format!(
-                        "the previous output, now at {}, held files Lantern did not write (e.g. {}); they were kept there",
-                        staging.display(),
-                        error::examples(&kept)
-                    )),
-                    Err(e) => Some(e.to_string()),
-                };
+                stats.warning =
+                    old_tree_warning(&staging, cleanup::remove_old(&staging, &existing));
             }
             Ok(stats)
         }
@@ -155,26 +231,43 @@ pub fn publish(
     }
 }
 
-/// True when `old` holds exactly these files with exactly these bytes.
-fn identical(old: &Path, all: &[(&str, &[u8])], same: &[bool]) -> bool {
-    if !same.iter().all(|&s| s) {
-        return false;
+/// The warning for an old tree that could not be removed entirely, if any.
+fn old_tree_warning(dir: &Path, removed: Result<Vec<String>, OutputError>) -> Option<String> {
+    match removed {
+        Ok(kept) if kept.is_empty() => None,
+        Ok(kept) => Some(format!(
+            "the previous output, now at {}, held files Lantern did not write (e.g. {}); they were kept there",
+            dir.display(),
+            error::examples(&kept)
+        )),
+        Err(e) => Some(e.to_string()),
     }
-    let on_disk = walkdir::WalkDir::new(old)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| !e.file_type().is_dir())
-        .count();
-    on_disk == all.len()
 }
 
-/// Write `all` into the empty folder `staging`, hard-linking unchanged files from `old`.
+/// The swapped-in folder keeps the old one's mode (a web root's `2775`, say).
+fn keep_mode(old: &Path, new: &Path) -> Result<(), OutputError> {
+    if let Ok(meta) = fs::metadata(old) {
+        fs::set_permissions(new, meta.permissions()).map_err(io_err(new))?;
+    }
+    Ok(())
+}
+
+/// True when every target is a regular file of the recorded length in `dir`: a file
+/// removed by hand since the last build is noticed without reading any file.
+fn all_present(dir: &Path, targets: &[Target]) -> bool {
+    targets.par_iter().all(|t| {
+        fs::symlink_metadata(dir.join(t.path)).is_ok_and(|m| m.is_file() && m.len() == t.sum.len)
+    })
+}
+
+/// Write `all` into the empty folder `staging`, hard-linking unchanged files from
+/// `old`; returns how many files it wrote or linked.
 fn fill(
     staging: &Path,
     old: &Path,
-    all: &[(&str, &[u8])],
+    all: &[(&str, Option<&[u8]>)],
     same: &[bool],
-) -> Result<WriteStats, OutputError> {
+) -> Result<usize, OutputError> {
     fs::create_dir_all(staging).map_err(io_err(staging))?;
     let mut dirs: Vec<&Path> = all
         .iter()
@@ -188,32 +281,26 @@ fn fill(
         let dir = staging.join(d);
         fs::create_dir_all(&dir).map_err(io_err(&dir))
     })?;
-    let place = |&(rel, bytes): &(&str, &[u8]), same: bool| {
+    let place = |&(rel, bytes): &(&str, Option<&[u8]>), same: bool| {
         let dest = staging.join(rel);
         if same && fs::hard_link(old.join(rel), &dest).is_ok() {
-            return Ok(true);
+            return Ok(());
         }
-        fs::write(&dest, bytes).map_err(io_err(&dest))?;
-        Ok(false)
+        match bytes {
+            Some(bytes) => fs::write(&dest, bytes).map_err(io_err(&dest)),
+            // A reused page whose live file is gone: render it after all.
+            None => Err(OutputError::Moved(old.to_path_buf())),
+        }
     };
     // The marker (`all[0]`) goes first: a staging folder left by a killed build then
     // always says which files in it are Lantern's.
-    let mut linked = vec![place(&all[0], same[0])?];
+    place(&all[0], same[0])?;
     // Files are independent: link or write them in parallel (the kernel work dominates).
-    linked.extend(
-        all[1..]
-            .par_iter()
-            .zip(&same[1..])
-            .map(|(f, &same)| place(f, same))
-            .collect::<Result<Vec<bool>, OutputError>>()?,
-    );
-    let unchanged = linked.iter().filter(|&&l| l).count();
-    Ok(WriteStats {
-        written: all.len() - unchanged,
-        unchanged,
-        bytes: all.iter().map(|(_, b)| b.len() as u64).sum(),
-        warning: None,
-    })
+    all[1..]
+        .par_iter()
+        .zip(&same[1..])
+        .try_for_each(|(f, &same)| place(f, same))?;
+    Ok(all.len())
 }
 
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
@@ -222,5 +309,82 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
             fs::read(path).is_ok_and(|old| old == bytes)
         }
         _ => false,
+    }
+}
+
+/// What the output at `out` holds by its marker: path → digest (files without one
+/// left out). Empty when there is no Lantern output there. Read without the lock:
+/// only a hint for the render cache, which publishing checks again.
+pub fn published_sums(out: &Path, root: &Path) -> std::collections::HashMap<String, Sum> {
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+    let Ok(place) = place::resolve(out, root, home.as_deref()) else {
+        return Default::default();
+    };
+    match owner::read_marker_bytes(&place.dir)
+        .as_deref()
+        .and_then(marker::parse_sums)
+    {
+        Some(sums) => sums
+            .into_iter()
+            .filter_map(|(p, s)| Some((p, s?)))
+            .collect(),
+        None => Default::default(),
+    }
+}
+
+/// `out` as an absolute path with `.` and `..` resolved (it may not exist).
+pub fn absolute(out: &Path) -> std::path::PathBuf {
+    place::normalise(out).unwrap_or_else(|_| out.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts() -> PublishOptions<'static> {
+        PublishOptions {
+            wait: Duration::ZERO,
+            on_wait: &|_| {},
+        }
+    }
+
+    fn files(items: &[(&str, &str)]) -> Files {
+        items
+            .iter()
+            .map(|(p, b)| (p.to_string(), b.as_bytes().to_vec()))
+            .collect()
+    }
+
+    #[test]
+    fn reused_pages_come_from_the_live_output_or_not_at_all() {
+        let t = tempfile::tempdir().unwrap();
+        let (root, out) = (t.path().join("site"), t.path().join("out"));
+        fs::create_dir(&root).unwrap();
+        let x = || Kept::from([("p/x.html".to_string(), Sum::of(b"x"))]);
+        // Nothing live to take it from: refused, nothing written.
+        let e = publish_kept(&out, &root, &files(&[("index.html", "a")]), &x(), &opts());
+        assert!(matches!(e, Err(OutputError::Moved(_))), "{e:?}");
+        assert!(!out.exists());
+        publish(
+            &out,
+            &root,
+            &files(&[("index.html", "a"), ("p/x.html", "x")]),
+            &opts(),
+        )
+        .unwrap();
+        // Live holds it: linked over, twice (the second time through the spare).
+        for body in ["b", "c"] {
+            let stats =
+                publish_kept(&out, &root, &files(&[("index.html", body)]), &x(), &opts()).unwrap();
+            assert_eq!((stats.written, stats.unchanged), (1, 1));
+            assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), body);
+            assert_eq!(fs::read_to_string(out.join("p/x.html")).unwrap(), "x");
+        }
+        assert!(spare::path(t.path(), "out").join(MARKER).is_file());
+        // A different digest than the live file's: refused, live untouched.
+        let wrong = Kept::from([("p/x.html".to_string(), Sum::of(b"y"))]);
+        let e = publish_kept(&out, &root, &files(&[("index.html", "d")]), &wrong, &opts());
+        assert!(matches!(e, Err(OutputError::Moved(_))), "{e:?}");
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "c");
     }
 }

@@ -106,12 +106,17 @@ pub fn inspect(dir: &Path, shown: &Path, depth: Depth) -> Result<Existing, Outpu
 
 /// The marker at the top of `dir`, if it is a regular file Lantern wrote.
 pub fn read_marker(dir: &Path) -> Option<Marker> {
+    marker::parse(&read_marker_bytes(dir)?)
+}
+
+/// The bytes of the marker file at the top of `dir`, if it is a regular file.
+pub fn read_marker_bytes(dir: &Path) -> Option<Vec<u8>> {
     let path = dir.join(marker::NAME);
     let meta = fs::symlink_metadata(&path).ok()?;
     if !meta.is_file() {
         return None;
     }
-    marker::parse(&fs::read(&path).ok()?)
+    fs::read(&path).ok()
 }
 
 fn is_placeholder(dir: &Path) -> bool {

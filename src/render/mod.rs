@@ -3,6 +3,7 @@
 pub mod api;
 pub mod badges;
 pub mod bars;
+pub mod cache;
 pub mod clean;
 pub mod days;
 pub mod discovery;
@@ -20,9 +21,11 @@ pub mod views;
 
 use crate::site::Site;
 use crate::theme::Theme;
+use cache::PageCache;
 pub use observer::{Observer, Unobserved, WorkCount, WorkCounter};
 pub use pages::PAGE_SIZE;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Every file of the built site: path relative to the output folder → bytes.
 pub type Files = BTreeMap<String, Vec<u8>>;
@@ -83,9 +86,12 @@ fn template_error(name: &str, e: &tera::Error) -> RenderError {
     }
 }
 
+/// Pages not rendered because the live output already holds their bytes: path → digest.
+pub type Kept = BTreeMap<String, crate::sum::Sum>;
+
 /// Render the whole site.
 pub fn render(site: &Site, theme: &Theme) -> Result<Files, RenderError> {
-    render_observed(site, theme, &Unobserved)
+    render_with(site, theme, &Unobserved, None).map(|(files, _)| files)
 }
 
 /// Render the whole site, telling `observer` about the work done (the test seam of
@@ -95,13 +101,34 @@ pub fn render_observed(
     theme: &Theme,
     observer: &dyn Observer,
 ) -> Result<Files, RenderError> {
+    render_with(site, theme, observer, None).map(|(files, _)| files)
+}
+
+/// Render the whole site, reusing pages `cache` knows the live output holds: those
+/// are in `Kept`, not in `Files`.
+pub fn render_cached(
+    site: &Site,
+    theme: &Theme,
+    cache: Option<Arc<PageCache>>,
+    observer: &dyn Observer,
+) -> Result<(Files, Kept), RenderError> {
+    render_with(site, theme, observer, cache)
+}
+
+fn render_with(
+    site: &Site,
+    theme: &Theme,
+    observer: &dyn Observer,
+    cache: Option<Arc<PageCache>>,
+) -> Result<(Files, Kept), RenderError> {
     let tera = templates(theme)?;
     let loc = locale(site, theme)?;
-    let pages = pages::Pages {
+    let pg = pages::Pages {
         site,
         tera: &tera,
         loc: &loc,
         observer,
+        cache,
     };
     // Pages on one side, feeds, calendars, API and badges on the other: both cores stay
     // busy to the end. Keys never collide (pages are `.html`); the others are added
@@ -109,7 +136,7 @@ pub fn render_observed(
     let (pages, others) = rayon::join(
         || {
             let mut files = Files::new();
-            pages::render_all(&pages, &mut files).map(|()| files)
+            pages::render_all(&pg, &mut files).map(|()| files)
         },
         || {
             let mut files = Files::new();
@@ -144,7 +171,13 @@ pub fn render_observed(
     for (name, bytes) in &theme.statics {
         files.insert(name.clone(), bytes.clone());
     }
-    Ok(files)
+    // Reused pages left empty placeholders (checked for collisions above like any
+    // page; nothing to clean): publishing takes their bytes from the live output.
+    let kept = pg.cache.as_ref().map(|c| c.kept()).unwrap_or_default();
+    for path in kept.keys() {
+        files.remove(path);
+    }
+    Ok((files, kept))
 }
 
 /// The reader's language: shipped catalogue, the theme's `i18n/<tag>.yaml`, then the

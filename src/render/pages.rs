@@ -1,5 +1,7 @@
 //! One function per kind of HTML page; each fills a tera context from views.
 
+use super::cache::PageCache;
+use super::cache::{Context, Lookup};
 use super::settled::{self, Stamp};
 use super::views::{self, PostView, SiteView};
 use super::{Files, Observer, RenderError, template_error, time};
@@ -8,7 +10,8 @@ use crate::i18n::Locale;
 use crate::site::Site;
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::{Context, Tera};
+use std::sync::Arc;
+use tera::Tera;
 
 /// Posts per page of the history and news archives.
 pub const PAGE_SIZE: usize = 50;
@@ -53,6 +56,8 @@ pub struct Pages<'a> {
     pub tera: &'a Tera,
     pub loc: &'a Locale,
     pub observer: &'a dyn Observer,
+    /// The render cache, when the build has one.
+    pub cache: Option<Arc<PageCache>>,
 }
 
 /// Render every HTML page into `files`.
@@ -79,8 +84,7 @@ pub fn render_all(pg: &Pages, files: &mut Files) -> Result<(), RenderError> {
             );
             let mut ctx = base(&sv, &meta);
             ctx.insert("post", &view);
-            let html = render(pg.tera, "post.html", &ctx, pg.observer)?;
-            Ok((format!("{}index.html", p.path()), html))
+            page(pg, "post.html", &ctx, format!("{}index.html", p.path()))
         })
         .collect::<Result<_, RenderError>>()?;
     files.extend(pages);
@@ -268,7 +272,16 @@ fn archive(pg: &Pages, sv: &SiteView, files: &mut Files, sec: &Section) -> Resul
 
 fn base(sv: &SiteView, meta: &PageMeta) -> Context {
     let mut ctx = Context::new();
-    ctx.insert("site", sv);
+    // A settled page sees no time or status of now: its inputs, and so its cache
+    // key, stay the same as time passes.
+    let sv = match &sv.settled {
+        Some(settled) if !meta.live => settled,
+        _ => sv,
+    };
+    match &sv.shared {
+        Some((value, digest)) => ctx.insert_shared("site", value.clone(), digest),
+        None => ctx.insert("site", sv),
+    }
     ctx.insert("page", meta);
     ctx
 }
@@ -357,9 +370,27 @@ fn render(
     observer: &dyn Observer,
 ) -> Result<Vec<u8>, RenderError> {
     observer.template_rendered();
-    tera.render(template, ctx)
+    tera.render(template, ctx.tera())
         .map(String::into_bytes)
         .map_err(|e| template_error(template, &e))
+}
+
+/// The page at `path`: rendered, or — when the render cache knows its inputs and the
+/// live output holds its bytes — an empty placeholder that `render::render` takes out
+/// and publishing keeps from the live output.
+fn page(
+    pg: &Pages,
+    template: &str,
+    ctx: &Context,
+    path: String,
+) -> Result<(String, Vec<u8>), RenderError> {
+    if let Some(cache) = &pg.cache
+        && let Lookup::Kept(_) = cache.lookup(&path, template, ctx)
+    {
+        return Ok((path, Vec::new()));
+    }
+    let html = render(pg.tera, template, ctx, pg.observer)?;
+    Ok((path, html))
 }
 
 fn put(
@@ -369,7 +400,8 @@ fn put(
     path: String,
     files: &mut Files,
 ) -> Result<(), RenderError> {
-    files.insert(path, render(pg.tera, template, ctx, pg.observer)?);
+    let (path, bytes) = page(pg, template, ctx, path)?;
+    files.insert(path, bytes);
     Ok(())
 }
 

@@ -32,12 +32,23 @@ pub struct SiteView<'a> {
     pub root: &'a str,
     pub timezone: &'a str,
     pub contact: &'a [crate::config::ContactLink],
-    pub generated: TimeView,
+    /// When the site was built; `None` (null) on settled pages, which must not
+    /// depend on now (and so can be reused from the last build; see `render::cache`).
+    pub generated: Option<TimeView>,
     pub page_stale_after_secs: u64,
-    pub overall: OverallView,
+    /// The banner; `None` on settled pages, like `generated`.
+    pub overall: Option<OverallView>,
     pub preview: bool,
     /// Absolute URLs of the feeds and the maintenance calendar.
     pub feeds: super::urls::FeedLinks,
+    /// The same view for settled pages: `generated` and `overall` left out.
+    #[serde(skip)]
+    pub settled: Option<Box<SiteView<'a>>>,
+    /// This view converted for tera and the digest of its JSON, made once: every
+    /// page takes a cheap clone and its cache key the digest (see `render::cache`),
+    /// rather than converting and hashing the whole view (all UI strings) per page.
+    #[serde(skip)]
+    pub shared: Option<(tera::Value, [u8; 32])>,
 }
 
 /// The banner.
@@ -123,6 +134,25 @@ pub struct DataLossView<'a> {
 
 /// Build the site-wide view.
 pub fn site_view<'a>(site: &'a Site, loc: &Locale) -> SiteView<'a> {
+    let mut settled = site_view_at(site, loc, false);
+    settled.generated = None;
+    settled.overall = None;
+    settled.shared = shared(&settled);
+    let mut live = SiteView {
+        settled: Some(Box::new(settled)),
+        ..site_view_at(site, loc, true)
+    };
+    live.shared = shared(&live);
+    live
+}
+
+fn shared(sv: &SiteView) -> Option<(tera::Value, [u8; 32])> {
+    let value = tera::Value::try_from_serializable(sv).ok()?;
+    Some((value, super::cache::digest_of(sv)?))
+}
+
+/// The site view, with (`live`) or without the time and status of now.
+fn site_view_at<'a>(site: &'a Site, loc: &Locale, live: bool) -> SiteView<'a> {
     let c = &site.config;
     let t = loc.template_strings();
     // Inlined into a <script>: no `<` may close it, whatever an override says.
@@ -142,15 +172,17 @@ pub fn site_view<'a>(site: &'a Site, loc: &Locale) -> SiteView<'a> {
         root: c.base_path(),
         timezone: c.timezone.name(),
         contact: &c.contact,
-        generated: time::view(site.now, c.timezone, loc),
+        generated: live.then(|| time::view(site.now, c.timezone, loc)),
         page_stale_after_secs: c.health.page_stale_after.as_secs(),
-        overall: OverallView {
+        overall: live.then(|| OverallView {
             indicator: site.overall.indicator.as_str(),
             description: overall_text(site, loc),
             status: site.overall.worst.as_str(),
-        },
+        }),
         preview: site.include_drafts,
         feeds: super::urls::links(c),
+        settled: None,
+        shared: None,
     }
 }
 

@@ -51,6 +51,8 @@ pub struct State {
     /// changed, and only their appended lines. In memory: the preview writes nothing.
     pub health_cache: crate::health::cache::Mode,
     current: RwLock<Arc<Snapshot>>,
+    /// Digests of the last good build's pages: unchanged pages are not rendered again.
+    reuse: std::sync::Mutex<pipeline::Reuse>,
     shutdown: AtomicBool,
 }
 
@@ -69,6 +71,7 @@ impl State {
             hub: Hub::new(0, None),
             health_cache: crate::health::cache::Mode::Memory(Default::default()),
             current: RwLock::new(Arc::new(empty)),
+            reuse: Default::default(),
             shutdown: AtomicBool::new(false),
         }
     }
@@ -92,6 +95,8 @@ impl State {
     /// never race to publish.
     pub fn rebuild(&self) {
         let started = Instant::now();
+        let previous = self.current();
+        let mut reuse = self.reuse.lock().unwrap_or_else(PoisonError::into_inner);
         let result = crate::time::now_from_env().and_then(|now| {
             let opts = LoadOptions {
                 root: self.root.clone(),
@@ -100,10 +105,18 @@ impl State {
                 now,
                 health_cache: self.health_cache.clone(),
             };
-            pipeline::render_site(&opts).map_err(|e| e.to_string())
+            let (rendered, next) = pipeline::render_site_reusing(
+                &opts,
+                &previous.files,
+                &reuse,
+                &crate::render::Unobserved,
+            )
+            .map_err(|e| e.to_string())?;
+            *reuse = next;
+            Ok(rendered)
         });
+        drop(reuse);
         let ms = started.elapsed().as_millis();
-        let previous = self.current();
         // A successful build always has pages; empty files mean none has worked yet.
         let had_good_build = !previous.files.is_empty();
         let next = match result {

@@ -1,0 +1,89 @@
+//! Where the render cache lives between builds: `<root>/.lantern-cache/pages-*`
+//! (see `cache_dir`), one file per output folder (never inside the output itself).
+//!
+//! Only an optimisation: a missing, unreadable or garbage file means pages are rendered
+//! again, and a file that cannot be written is skipped without a word.
+
+use crate::render::cache::{self, PageCache};
+use crate::theme::Theme;
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+/// The name of the cache file for the output `out`.
+fn name(out: &Path) -> String {
+    let abs = crate::output::absolute(out);
+    let h = blake3::hash(abs.as_os_str().as_encoded_bytes());
+    let name: String = h.as_bytes()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("pages-{name}")
+}
+
+/// The render cache for building into `out`: what the last builds rendered, and what
+/// the live output holds.
+pub fn open(root: &Path, out: &Path, theme: &Theme) -> Arc<PageCache> {
+    let text = crate::cache_dir::existing(root)
+        .and_then(|dir| read_no_follow(&dir.join(name(out))))
+        .unwrap_or_default();
+    let live = crate::output::published_sums(out, root);
+    Arc::new(PageCache::new(
+        cache::fingerprint(&theme.templates, &binary_identity()),
+        &text,
+        live,
+    ))
+}
+
+/// Store `text` as the cache for `out`, replacing the file in one rename. Silently
+/// does nothing if the cache folder is not a plain folder of ours or is not writable.
+pub fn save(root: &Path, out: &Path, text: &str) {
+    // A link, a file or a folder without our marker is not ours to write into.
+    let Some(dir) = crate::cache_dir::ensure(root) else {
+        return;
+    };
+    let Ok(mut tmp) = tempfile::NamedTempFile::new_in(&dir) else {
+        return;
+    };
+    if tmp.write_all(text.as_bytes()).is_ok() {
+        let _ = tmp.persist(dir.join(name(out)));
+    }
+}
+
+/// Read a file, never through a symlink at its path.
+fn read_no_follow(path: &Path) -> Option<String> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+        .ok()?;
+    if !f.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut text = String::new();
+    f.read_to_string(&mut text).ok()?;
+    Some(text)
+}
+
+/// The running program's path, length and modification time: a rebuilt or upgraded
+/// Lantern (other rendering or clean-up code) never reuses an older one's pages.
+fn binary_identity() -> String {
+    let Ok(exe) = std::env::current_exe() else {
+        return String::from("unknown");
+    };
+    let meta = fs::metadata(&exe).ok();
+    let mtime = meta
+        .as_ref()
+        .and_then(|m| m.modified().ok())
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    format!(
+        "{} {} {} {mtime}",
+        env!("CARGO_PKG_VERSION"),
+        exe.display(),
+        meta.map_or(0, |m| m.len())
+    )
+}

@@ -1,0 +1,120 @@
+//! `<root>/.lantern-cache/`: the one folder where builds keep what they may reuse (the
+//! health cache in `health/`, the render cache in `pages-*`).
+//!
+//! Lantern writes there only when the folder is its own: created by Lantern with the
+//! `CACHEDIR.TAG` marker (the convention that also keeps backup tools out), a real
+//! folder, never a symlink. Everything in it is an optimisation: deleting it is safe.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Name of the cache folder under the site root.
+pub const DIR: &str = ".lantern-cache";
+/// The marker that says the cache folder is Lantern's.
+pub const MARKER: &str = "CACHEDIR.TAG";
+const MARKER_TEXT: &str = "Signature: 8a477f597d28d172789f06886806bc55\n# This folder is a cache created by Lantern (lantern build); deleting it is safe.\n";
+
+/// The cache folder, if it exists and is ours (a real folder holding the marker).
+pub fn existing(root: &Path) -> Option<PathBuf> {
+    let top = root.join(DIR);
+    (is_real_dir(&top) && is_marker(&top)).then_some(top)
+}
+
+/// The cache folder, created with its marker if there is none. `None` when a folder
+/// of that name exists that Lantern did not make, or is a link: it is left alone.
+pub fn ensure(root: &Path) -> Option<PathBuf> {
+    let top = root.join(DIR);
+    match std::fs::create_dir(&top) {
+        Ok(()) => {
+            // The marker goes in through a rename: a reader never sees half of it.
+            let mut t = tempfile::NamedTempFile::new_in(&top).ok()?;
+            t.write_all(MARKER_TEXT.as_bytes()).ok()?;
+            t.persist(top.join(MARKER)).ok()?;
+            Some(top)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            if !is_real_dir(&top) {
+                return None;
+            }
+            // Another build may be between creating the folder and its marker.
+            let marked = (0..20).any(|_| {
+                let ok = is_marker(&top);
+                if !ok {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+                ok
+            });
+            marked.then_some(top)
+        }
+        Err(_) => None,
+    }
+}
+
+/// `dir/name` as a real folder, created if missing; `None` if something else is there.
+pub fn subdir(dir: &Path, name: &str) -> Option<PathBuf> {
+    let sub = dir.join(name);
+    match std::fs::create_dir(&sub) {
+        Ok(()) => Some(sub),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && is_real_dir(&sub) => Some(sub),
+        Err(_) => None,
+    }
+}
+
+/// True for a real folder (not a link to one).
+pub fn is_real_dir(p: &Path) -> bool {
+    p.symlink_metadata().is_ok_and(|m| m.is_dir())
+}
+
+fn is_marker(top: &Path) -> bool {
+    top.join(MARKER)
+        .symlink_metadata()
+        .is_ok_and(|m| m.is_file())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn made_once_with_its_marker_and_then_found() {
+        let t = tempfile::tempdir().unwrap();
+        assert_eq!(existing(t.path()), None);
+        let dir = ensure(t.path()).unwrap();
+        assert_eq!(dir, t.path().join(DIR));
+        assert!(
+            std::fs::read_to_string(dir.join(MARKER))
+                .unwrap()
+                .starts_with("Signature: 8a477f597d28d172789f06886806bc55")
+        );
+        assert_eq!(existing(t.path()), Some(dir.clone()));
+        assert_eq!(ensure(t.path()), Some(dir.clone()));
+        assert_eq!(subdir(&dir, "health"), Some(dir.join("health")));
+        assert_eq!(subdir(&dir, "health"), Some(dir.join("health")));
+    }
+
+    #[test]
+    fn a_folder_we_did_not_make_or_a_link_is_left_alone() {
+        let t = tempfile::tempdir().unwrap();
+        std::fs::create_dir(t.path().join(DIR)).unwrap();
+        assert_eq!(ensure(t.path()), None);
+        assert_eq!(existing(t.path()), None);
+        assert!(!t.path().join(DIR).join(MARKER).exists());
+
+        let u = tempfile::tempdir().unwrap();
+        let elsewhere = u.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, u.path().join(DIR)).unwrap();
+        assert_eq!(ensure(u.path()), None);
+        assert_eq!(existing(u.path()), None);
+        assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_file_where_a_subfolder_belongs_is_left_alone() {
+        let t = tempfile::tempdir().unwrap();
+        let dir = ensure(t.path()).unwrap();
+        std::fs::write(dir.join("health"), b"x").unwrap();
+        assert_eq!(subdir(&dir, "health"), None);
+        assert_eq!(std::fs::read(dir.join("health")).unwrap(), b"x");
+    }
+}
