@@ -95,9 +95,10 @@ if [ -z "${QUICK:-}" ]; then
 fi
 fi
 
-# Cron-speed rebuilds (issue 16): a fresh build and `cp -r` of its output, then a build
-# one minute later after one probe round was appended to the feed, then one post edited
-# (same time). Files written and wall time, as a fraction of the fresh build.
+# Cron-speed rebuilds (issue 16): a fresh build and `cp -r` of its output, then cron's
+# steady state: one probe round appended and a build a minute later (after one untimed
+# such minute, so the spare tree exists), then one post edited (same time).
+# Files written and wall time, as a fraction of the fresh build.
 steady() { # label site
   local label=$1 site=$2 base="$DIR/steady" feed post
   rm -rf "$base" "$base-cp" && mkdir -p "$base"
@@ -115,19 +116,27 @@ steady() { # label site
   local fresh cp_wall round edit
   fresh=$(timed $NOW)
   cp_wall=$( { /usr/bin/time -f "%e" cp -r "$base/out" "$base-cp" >/dev/null; } 2>&1 | tail -1)
-  python3 - "$feed" <<'PY'
+  append_round() { # "at" of the appended results
+    python3 - "$feed" "$1" <<'PY'
 import json, sys
-path = sys.argv[1]
+path, at = sys.argv[1], sys.argv[2]
 with open(path, "rb") as f:
     f.seek(0, 2); f.seek(max(0, f.tell() - 200_000)); tail = f.read().decode(errors="ignore").splitlines()[1:]
 checks = sorted({json.loads(l)["check"] for l in tail if l.strip()})
 with open(path, "a") as f:
     for c in checks:
-        f.write(json.dumps({"check": c, "at": "2026-11-28T09:00:30Z", "ok": True, "latency_ms": 42}) + "\n")
+        f.write(json.dumps({"check": c, "at": at, "ok": True, "latency_ms": 42}) + "\n")
 PY
-  round=$(timed $((NOW + 60)))
+  }
+  # Steady state is cron's: the minute before also changed a few files, so the
+  # previous generation waits beside the output as the spare. One untimed round
+  # gets there; the timed one is the next minute's.
+  append_round "2026-11-28T09:00:30Z"
+  timed $((NOW + 60)) >/dev/null
+  append_round "2026-11-28T09:01:30Z"
+  round=$(timed $((NOW + 120)))
   echo "edited by bench.sh" >>"$post"
-  edit=$(timed $((NOW + 60)))
+  edit=$(timed $((NOW + 120)))
   cp "$DIR/feed.bak" "$feed" && cp "$DIR/post.bak" "$post"
   read -r fw _ fn <<<"$fresh"; read -r rw rn _ <<<"$round"; read -r ew en _ <<<"$edit"
   printf '| %-28s | %6.2f s | %6.2f s | %5.2f | %5s of %s (%.2f %%) in %.2f s = %.2f× | %3s in %.2f s = %.2f× |\n' \
