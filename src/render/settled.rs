@@ -6,9 +6,21 @@ use crate::content::{Detail, Post};
 use chrono::{DateTime, Utc};
 
 /// True when nothing `post` shows can change by time passing alone: a resolved
-/// incident, a maintenance window that has ended, news already dated, and every
-/// update already in the past. Such a page carries its last change, not the build time.
+/// incident, a maintenance window that has ended or not yet opened, news already
+/// dated, and every update already in the past. Such a page carries its last change,
+/// not the build time.
 pub fn post_settled(p: &Post, now: DateTime<Utc>) -> bool {
+    if let Detail::Maintenance(m) = &p.detail
+        && now < m.start
+    {
+        // Until its window opens an announced maintenance reads the same minute after
+        // minute; the first build inside the window sees a new status, so a new page.
+        return m
+            .updates
+            .iter()
+            .chain(&m.scheduled_updates)
+            .all(|u| u.at <= now);
+    }
     if p.date() > now || p.updated() > now {
         return false;
     }
@@ -22,11 +34,13 @@ pub fn post_settled(p: &Post, now: DateTime<Utc>) -> bool {
 }
 
 /// When a settled post last changed for readers: its latest update, or for
-/// maintenance the end of its window (from then on it reads "Completed").
-fn changed(p: &Post) -> DateTime<Utc> {
+/// maintenance the end of its window (from then on it reads "Completed"); for
+/// maintenance still to come, its latest update if it has one.
+fn changed(p: &Post, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     match &p.detail {
-        Detail::Maintenance(m) => p.updated().max(m.end),
-        _ => p.updated(),
+        Detail::Maintenance(m) if now < m.start => m.updates.iter().map(|u| u.at).max(),
+        Detail::Maintenance(m) => Some(p.updated().max(m.end)),
+        _ => Some(p.updated()),
     }
 }
 
@@ -46,7 +60,7 @@ pub fn stamp<'a>(posts: impl IntoIterator<Item = &'a Post>, now: DateTime<Utc>) 
         if !post_settled(p, now) {
             return Stamp::Live;
         }
-        latest = latest.max(Some(changed(p)));
+        latest = latest.max(changed(p, now));
     }
     Stamp::Settled(latest)
 }
@@ -115,6 +129,34 @@ mod tests {
             stamp([&maintenance(1, 9)], t(12)),
             Stamp::Settled(Some(t(9)))
         );
+    }
+
+    #[test]
+    fn maintenance_still_to_come_is_settled_until_its_window_opens() {
+        assert!(post_settled(&maintenance(10, 12), t(9)));
+        assert!(!post_settled(&maintenance(10, 12), t(10)));
+        assert!(!post_settled(&maintenance(10, 12), t(11)));
+        assert!(post_settled(&maintenance(10, 12), t(12)));
+        // No update yet: no "Last updated" (the window's start is not a change).
+        assert_eq!(stamp([&maintenance(10, 12)], t(9)), Stamp::Settled(None));
+        let mut m = maintenance(10, 12);
+        if let Detail::Maintenance(d) = &mut m.detail {
+            d.updates.push(crate::content::Update {
+                at: t(3),
+                status: crate::content::MaintenanceStatus::Scheduled,
+                text: String::new(),
+                written: 0,
+            });
+            // Held back until due: the page will change then.
+            d.scheduled_updates.push(crate::content::Update {
+                at: t(8),
+                status: crate::content::MaintenanceStatus::Scheduled,
+                text: String::new(),
+                written: 0,
+            });
+        }
+        assert!(!post_settled(&m, t(7)));
+        assert_eq!(stamp([&m], t(8)), Stamp::Settled(Some(t(3))));
     }
 
     #[test]
