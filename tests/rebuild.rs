@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{EPOCH, Generated, Site, run_at, snapshot};
+use common::{EPOCH, Generated, Site, snapshot};
 use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
@@ -30,18 +30,7 @@ fn site(n: usize) -> Site {
 }
 
 fn build(site: &Site, epoch: i64) -> String {
-    let out = site.public();
-    let run = run_at(
-        &site.root,
-        epoch,
-        [
-            std::ffi::OsStr::new("build"),
-            "--out".as_ref(),
-            out.as_os_str(),
-        ],
-    );
-    run.assert_ok();
-    run.stdout
+    site.build_public_at(epoch)
 }
 
 fn staging_beside(dir: &Path) -> Vec<String> {

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{EPOCH, Site, repo, run_at, snapshot};
+use common::{EPOCH, Site, repo, snapshot};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
@@ -30,18 +30,7 @@ fn site() -> Site {
 
 /// Build into `public/` at `epoch`; the summary line.
 fn build(site: &Site, epoch: i64) -> String {
-    let out = site.public();
-    let run = run_at(
-        &site.root,
-        epoch,
-        [
-            std::ffi::OsStr::new("build"),
-            "--out".as_ref(),
-            out.as_os_str(),
-        ],
-    );
-    run.assert_ok();
-    run.stdout
+    site.build_public_at(epoch)
 }
 
 /// The number before ` pages reused` in a build's summary.

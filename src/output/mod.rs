@@ -206,7 +206,9 @@ pub fn publish_kept(
             stats.touched = touched;
             // `staging` now holds the old output (if there was one). A listed one is
             // kept as the spare: the next build updates it instead of writing afresh.
-            if matches!(existing, Existing::Listed(_)) && fs::rename(&staging, &spare_dir).is_ok() {
+            if matches!(existing, Existing::Listed(_))
+                && swap::rename_new(&staging, &spare_dir).is_ok()
+            {
                 return Ok(stats);
             }
             // Otherwise remove what we wrote. A large one goes in a detached process

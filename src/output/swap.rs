@@ -32,8 +32,30 @@ pub fn replace(new: &Path, target: &Path) -> io::Result<()> {
     std::fs::rename(&old, new)
 }
 
+/// Rename `from` to `to` only if nothing is at `to`: a folder someone put there is
+/// never replaced (a plain `rename` silently replaces an empty one). Fails with
+/// `AlreadyExists` then.
+pub fn rename_new(from: &Path, to: &Path) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        match renameat2(from, to, libc::RENAME_NOREPLACE) {
+            Err(e) if matches!(e.raw_os_error(), Some(libc::EINVAL) | Some(libc::ENOSYS)) => {}
+            done => return done,
+        }
+    }
+    if to.symlink_metadata().is_ok() {
+        return Err(io::ErrorKind::AlreadyExists.into());
+    }
+    std::fs::rename(from, to)
+}
+
 #[cfg(target_os = "linux")]
 fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    renameat2(a, b, libc::RENAME_EXCHANGE)
+}
+
+#[cfg(target_os = "linux")]
+fn renameat2(a: &Path, b: &Path, flags: libc::c_uint) -> io::Result<()> {
     use std::ffi::CString;
     use std::os::unix::ffi::OsStrExt;
     let ca = CString::new(a.as_os_str().as_bytes())
@@ -47,12 +69,34 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
             ca.as_ptr(),
             libc::AT_FDCWD,
             cb.as_ptr(),
-            libc::RENAME_EXCHANGE,
+            flags,
         )
     };
     if rc == 0 {
         Ok(())
     } else {
         Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rename_new_never_replaces_what_is_there() {
+        let t = tempfile::tempdir().unwrap();
+        let (from, to) = (t.path().join("from"), t.path().join("to"));
+        std::fs::create_dir(&from).unwrap();
+        std::fs::write(from.join("f"), b"ours").unwrap();
+        // An empty folder someone made: `rename` would silently replace it.
+        std::fs::create_dir(&to).unwrap();
+        let e = rename_new(&from, &to).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::AlreadyExists);
+        assert!(from.join("f").is_file() && to.is_dir() && !to.join("f").exists());
+        std::fs::remove_dir(&to).unwrap();
+        rename_new(&from, &to).unwrap();
+        assert_eq!(std::fs::read(to.join("f")).unwrap(), b"ours");
+        assert!(!from.exists());
     }
 }

@@ -188,6 +188,13 @@ impl Site {
         out
     }
 
+    /// A successful build into `public/` at `epoch`; its summary line.
+    pub fn build_public_at(&self, epoch: i64) -> String {
+        let run = self.build_into_at(&self.public(), epoch);
+        run.assert_ok();
+        run.stdout
+    }
+
     /// `lantern build --root <root> --out <out>` with `SOURCE_DATE_EPOCH=epoch`.
     pub fn build_into_at(&self, out: &Path, epoch: i64) -> Run {
         run_at(
