@@ -29,10 +29,7 @@ impl Sum {
 
     /// `<32 hex digits> <length>`, as stored in markers and caches.
     pub fn to_text(&self) -> String {
-        let mut s = String::with_capacity(54);
-        for b in self.hash {
-            s.push_str(&format!("{b:02x}"));
-        }
+        let mut s = hex::encode(self.hash);
         s.push(' ');
         s.push_str(&self.len.to_string());
         s
@@ -45,9 +42,7 @@ impl Sum {
             return None;
         }
         let mut hash = [0; 16];
-        for (i, byte) in hash.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()?;
-        }
+        hex::decode_to_slice(hex, &mut hash).ok()?;
         if len.is_empty() || !len.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }

@@ -76,7 +76,9 @@ fn spoil(site: &Site, how: &str) {
                 let text = fs::read(&f).unwrap();
                 fs::write(&f, &text[..text.len() * 2 / 3]).unwrap();
             }
-            // Every key paired with another page's digest: well-formed and wrong.
+            // Every key paired with another page's digest: well-formed and wrong. (A
+            // page may have two keys, by context and by dependencies: the next line's
+            // digest may be its own, so take the next different one.)
             "swapped" => {
                 let text = fs::read_to_string(&f).unwrap();
                 let mut lines: Vec<&str> = text.lines().collect();
@@ -86,7 +88,11 @@ fn spoil(site: &Site, how: &str) {
                     .unzip();
                 let mut out = format!("{}\n", lines.remove(0));
                 for (i, k) in keys.iter().enumerate() {
-                    out.push_str(&format!("{k} {}\n", sums[(i + 1) % sums.len()]));
+                    let other = (1..sums.len())
+                        .map(|d| sums[(i + d) % sums.len()])
+                        .find(|s| *s != sums[i])
+                        .unwrap();
+                    out.push_str(&format!("{k} {other}\n"));
                 }
                 fs::write(&f, out).unwrap();
             }
@@ -162,6 +168,36 @@ fn a_theme_change_renders_every_page_again() {
     assert!(page.contains("operator's edit"));
 }
 
+/// Pages kept by what they depend on, not by their built context: a change of the
+/// settings or of the strings a settled page shows still reaches it.
+#[test]
+fn settings_and_strings_reach_settled_pages() {
+    let site = site();
+    build(&site, EPOCH);
+    let said = build(&site, EPOCH + 60);
+    assert!(reused(&said) >= 30, "{said}");
+    let page = "incidents/2026-10-01-i0/index.html";
+    let yaml = site.read("content/site.yaml");
+    // The component's name, shown on every post page.
+    site.write("content/site.yaml", yaml.replace("name: A", "name: Alpha"));
+    build(&site, EPOCH + 120);
+    let got = snapshot(&site.public());
+    assert!(got == reference(&site, EPOCH + 120));
+    assert!(String::from_utf8_lossy(&got[page]).contains("Alpha"));
+    // A string override (the impact label every incident page shows).
+    site.write(
+        "content/site.yaml",
+        format!(
+            "{}strings:\n  impact:\n    minor: Slightly wobbly\n",
+            yaml.replace("name: A", "name: Alpha")
+        ),
+    );
+    build(&site, EPOCH + 180);
+    let got = snapshot(&site.public());
+    assert!(got == reference(&site, EPOCH + 180));
+    assert!(String::from_utf8_lossy(&got[page]).contains("Slightly wobbly"));
+}
+
 #[test]
 fn a_linked_cache_folder_is_never_written_through() {
     let site = site();
@@ -211,6 +247,14 @@ fn the_preview_reuses_pages_in_memory_with_the_same_bytes() {
         "{} renders with reuse, {} without",
         with_reuse.count().renders,
         without.count().renders
+    );
+    // The 29 unchanged (settled) post pages are kept by what they depend on: not even
+    // their views are built.
+    assert!(
+        with_reuse.count().post_views + 29 <= without.count().post_views,
+        "{} post views with reuse, {} without",
+        with_reuse.count().post_views,
+        without.count().post_views
     );
     // Files that do not match what `reuse` describes are never served: full render.
     let mut wrong = first.files.clone();

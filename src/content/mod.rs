@@ -13,7 +13,7 @@ pub use load::{load_posts, parse_post};
 pub use schema::{Impact, IncidentStatus, MaintenanceStatus};
 
 /// One timestamped update of an incident or maintenance.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Update<S> {
     pub at: DateTime<Utc>,
     pub status: S,
@@ -24,7 +24,7 @@ pub struct Update<S> {
 }
 
 /// A post loaded and validated.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Post {
     pub kind: PostKind,
     /// From the file name; the page is published at `<kind>/<slug>/`.
@@ -40,7 +40,7 @@ pub struct Post {
 }
 
 /// What differs between post kinds.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub enum Detail {
     Incident(Incident),
     Maintenance(Maintenance),
@@ -48,7 +48,7 @@ pub enum Detail {
 }
 
 /// Incident-specific fields.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Incident {
     pub impact: Impact,
     pub started: DateTime<Utc>,
@@ -64,14 +64,14 @@ pub struct Incident {
 }
 
 /// A data-loss notice.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct DataLossNotice {
     pub report_by: Option<NaiveDate>,
     pub note: Option<String>,
 }
 
 /// Maintenance-specific fields.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Maintenance {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
@@ -83,7 +83,7 @@ pub struct Maintenance {
 }
 
 /// News-specific fields.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct News {
     pub date: DateTime<Utc>,
 }

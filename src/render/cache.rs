@@ -93,6 +93,66 @@ pub fn digest_of<T: Serialize + ?Sized>(val: &T) -> Option<[u8; 32]> {
     Some(*h.finalize().as_bytes())
 }
 
+/// A page key made from what the page depends on (the site's settings, the posts it
+/// shows, the build's fingerprint) rather than from its built context, so an
+/// unchanged page costs neither building its views nor hashing them. Only pages that
+/// do not depend on now get one (`settled`); everything else is keyed by context.
+pub struct DepKey(blake3::Hasher);
+
+impl DepKey {
+    /// A key for the page at `path` from `template`, under `fingerprint` and `site`
+    /// (the digest of every site-wide input: settings, strings, the settled site view).
+    pub fn new(fingerprint: &Key, site: &Key, template: &str, path: &str) -> DepKey {
+        let mut h = blake3::Hasher::new();
+        // Unlike a context key, which ends with the fingerprint: the two never meet.
+        h.update(b"lantern-deps v1\0");
+        h.update(fingerprint);
+        h.update(site);
+        let mut k = DepKey(h);
+        k.add(&template);
+        k.add(&path);
+        k
+    }
+
+    /// Mix in `value` (anything `#[derive(Hash)]`: a post's digest, a page number).
+    pub fn add<T: std::hash::Hash + ?Sized>(&mut self, value: &T) {
+        self.0.update(&hash_digest(value));
+    }
+
+    /// The key.
+    pub fn finish(&self) -> Key {
+        let mut key = [0; 16];
+        key.copy_from_slice(&self.0.finalize().as_bytes()[..16]);
+        key
+    }
+}
+
+/// The digest of `value`'s `Hash` (one post, say), to mix into many [`DepKey`]s.
+pub fn hash_digest<T: std::hash::Hash + ?Sized>(value: &T) -> Key {
+    let mut h = HashBytes(Vec::with_capacity(4096));
+    value.hash(&mut h);
+    let mut key = [0; 16];
+    key.copy_from_slice(&blake3::hash(&h.0).as_bytes()[..16]);
+    key
+}
+
+/// `std::hash::Hasher` collecting the bytes a derived `Hash` writes (strings with a
+/// terminator, collections with their length, so equal bytes mean equal values),
+/// hashed with BLAKE3 in one go: a post's many small fields would each pay BLAKE3's
+/// per-call cost. Within one binary only (integer widths), which the fingerprint
+/// already requires.
+struct HashBytes(Vec<u8>);
+
+impl std::hash::Hasher for HashBytes {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+    fn finish(&self) -> u64 {
+        // Never asked for: the digest is taken from the bytes.
+        0
+    }
+}
+
 /// Feeds serde_json's output into a hasher without building the string.
 struct HashWriter<'a>(&'a mut blake3::Hasher);
 
@@ -119,6 +179,9 @@ pub struct PageCache {
     kept: Mutex<BTreeMap<String, (Key, Sum)>>,
     /// Pages rendered this build: path → key (digests follow once the bytes are final).
     rendered: Mutex<BTreeMap<String, Key>>,
+    /// Dependency keys ([`PageCache::lookup_deps`]) that missed: path → key, stored
+    /// with the page's final digest like any other key.
+    deps: Mutex<BTreeMap<String, Key>>,
 }
 
 /// What rendering one page came to.
@@ -158,14 +221,10 @@ impl PageCache {
     ) -> (HashMap<Key, Sum>, HashMap<String, Sum>) {
         let mut known = HashMap::new();
         let mut paths = HashMap::new();
-        for (p, (k, s)) in lock(&self.kept).iter() {
-            known.insert(*k, *s);
-            paths.insert(p.clone(), *s);
-        }
-        for (p, k) in lock(&self.rendered).iter() {
-            if let Some(s) = digest_of(p) {
-                known.insert(*k, s);
-                paths.insert(p.clone(), s);
+        for (k, p, s) in self.all_entries(digest_of) {
+            known.insert(k, s);
+            if !p.is_empty() {
+                paths.insert(p, s);
             }
         }
         (known, paths)
@@ -187,6 +246,38 @@ impl PageCache {
         Lookup::Render
     }
 
+    /// Decide for the page at `path` by `key`, a [`DepKey`] of everything it depends
+    /// on, before its context is built: `Some` when the live file holds its bytes.
+    /// On a miss the key is remembered, so the next build finds it.
+    pub fn lookup_deps(&self, path: &str, key: Key) -> Option<Sum> {
+        if let Some(sum) = self.known.get(&key)
+            && self.live.get(path) == Some(sum)
+        {
+            lock(&self.kept).insert(path.to_string(), (key, *sum));
+            return Some(*sum);
+        }
+        lock(&self.deps).insert(path.to_string(), key);
+        None
+    }
+
+    /// Every key of this build with its page's final digest: kept pages, rendered
+    /// ones and missed dependency keys. Nothing else is carried over, so the file
+    /// stays the size of one build (a page kept by its dependency key loses its
+    /// context key: after a change of settings that leaves it as it was, it is
+    /// rendered once more).
+    fn all_entries(&self, digest_of: impl Fn(&str) -> Option<Sum>) -> Vec<(Key, String, Sum)> {
+        let kept = lock(&self.kept);
+        let mut out: Vec<(Key, String, Sum)> =
+            kept.iter().map(|(p, (k, s))| (*k, p.clone(), *s)).collect();
+        let final_sum = |p: &str| kept.get(p).map(|(_, s)| *s).or_else(|| digest_of(p));
+        for (p, k) in lock(&self.rendered).iter().chain(lock(&self.deps).iter()) {
+            if let Some(s) = final_sum(p) {
+                out.push((*k, p.clone(), s));
+            }
+        }
+        out
+    }
+
     /// Pages reused: path → digest of the live file.
     pub fn kept(&self) -> BTreeMap<String, Sum> {
         lock(&self.kept)
@@ -198,14 +289,10 @@ impl PageCache {
     /// The cache file for the next build: every page of this one, key → digest of its
     /// final bytes (`digest_of` gives a rendered page's), sorted, one per line.
     pub fn entries(&self, digest_of: impl Fn(&str) -> Option<Sum>) -> String {
-        let mut lines: Vec<String> = lock(&self.kept)
-            .values()
-            .map(|(k, s)| line(k, s))
-            .chain(
-                lock(&self.rendered)
-                    .iter()
-                    .filter_map(|(p, k)| digest_of(p).map(|s| line(k, &s))),
-            )
+        let mut lines: Vec<String> = self
+            .all_entries(digest_of)
+            .iter()
+            .map(|(k, _, s)| line(k, s))
             .collect();
         lines.sort();
         lines.dedup();
@@ -222,10 +309,7 @@ impl PageCache {
 const HEADER: &str = "lantern-render-cache v1\n";
 
 fn line(key: &Key, sum: &Sum) -> String {
-    let mut s = String::with_capacity(90);
-    for b in key {
-        s.push_str(&format!("{b:02x}"));
-    }
+    let mut s = hex::encode(key);
     s.push(' ');
     s.push_str(&sum.to_text());
     s
@@ -243,9 +327,7 @@ fn parse(text: &str) -> HashMap<Key, Sum> {
                 return None;
             }
             let mut key = [0; 16];
-            for (i, b) in key.iter_mut().enumerate() {
-                *b = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()?;
-            }
+            hex::decode_to_slice(hex, &mut key).ok()?;
             Some((key, Sum::parse(sum)?))
         })
         .collect()

@@ -123,12 +123,22 @@ fn render_with(
 ) -> Result<(Files, Kept), RenderError> {
     let tera = templates(theme)?;
     let loc = locale(site, theme)?;
+    // Everything site-wide a settled page can show besides the settled site view: the
+    // settings (Debug shows every field) and the strings it is worded in.
+    let inputs = cache.as_ref().map(|_| {
+        cache::hash_digest(&(
+            format!("{:?}", site.config),
+            &theme.catalogues,
+            site.include_drafts,
+        ))
+    });
     let pg = pages::Pages {
         site,
         tera: &tera,
         loc: &loc,
         observer,
         cache,
+        inputs,
     };
     // Pages on one side, feeds, calendars, API and badges on the other: both cores stay
     // busy to the end. Keys never collide (pages are `.html`); the others are added

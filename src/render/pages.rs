@@ -1,7 +1,7 @@
 //! One function per kind of HTML page; each fills a tera context from views.
 
 use super::cache::PageCache;
-use super::cache::{Context, Lookup};
+use super::cache::{Context, DepKey, Key, Lookup, hash_digest};
 use super::settled::{self, Stamp};
 use super::views::{self, PostView, SiteView};
 use super::{Files, Observer, RenderError, template_error, time};
@@ -58,21 +58,88 @@ pub struct Pages<'a> {
     pub observer: &'a dyn Observer,
     /// The render cache, when the build has one.
     pub cache: Option<Arc<PageCache>>,
+    /// With the cache: the digest of the site-wide inputs besides the site view
+    /// (settings, string catalogues) for dependency keys.
+    pub inputs: Option<Key>,
+}
+
+/// What dependency keys ([`DepKey`]) are made of in one render: the site-wide digest
+/// and each post's (by index into `site.posts`).
+struct Deps {
+    site: Key,
+    posts: Vec<Key>,
+}
+
+impl Deps {
+    /// Only with a cache, and only when the settled site view has a digest.
+    fn new(pg: &Pages, sv: &SiteView) -> Option<Deps> {
+        pg.cache.as_ref()?;
+        let inputs = pg.inputs?;
+        let (_, settled) = sv.settled.as_ref()?.shared.as_ref()?;
+        let posts = pg.site.posts.par_iter().map(hash_digest).collect();
+        Some(Deps {
+            site: hash_digest(&(inputs, settled)),
+            posts,
+        })
+    }
+
+    /// The key of the settled page at `path` showing the posts `shown`, with `extra`
+    /// (what else the page shows: its number, say).
+    fn key<E: std::hash::Hash>(
+        &self,
+        pg: &Pages,
+        template: &str,
+        path: &str,
+        stamp: Stamp,
+        shown: &[usize],
+        extra: &E,
+    ) -> Option<Key> {
+        let cache = pg.cache.as_ref()?;
+        let Stamp::Settled(changed) = stamp else {
+            return None;
+        };
+        let mut k = DepKey::new(&cache.fingerprint, &self.site, template, path);
+        k.add(&changed);
+        k.add(&shown.len());
+        for &i in shown {
+            k.add(&self.posts[i]);
+        }
+        k.add(extra);
+        Some(k.finish())
+    }
+
+    /// The live file for the page keyed `key`, if it holds the page's bytes.
+    fn kept(&self, pg: &Pages, path: &str, key: Option<Key>) -> bool {
+        match (&pg.cache, key) {
+            (Some(cache), Some(key)) => cache.lookup_deps(path, key).is_some(),
+            _ => false,
+        }
+    }
 }
 
 /// Render every HTML page into `files`.
 pub fn render_all(pg: &Pages, files: &mut Files) -> Result<(), RenderError> {
     let (site, loc) = (pg.site, pg.loc);
     let sv = views::site_view(site, loc);
+    let deps = Deps::new(pg, &sv);
     home(pg, &sv, files)?;
     // Post pages are independent: render them in parallel, then insert in order
     // (a BTreeMap), so the output does not depend on the number of threads.
     let pages: Vec<(String, Vec<u8>)> = site
         .posts
         .par_iter()
-        .map(|p| {
-            let view = post_view(pg, p, true);
+        .enumerate()
+        .map(|(i, p)| {
             let stamp = settled::stamp([p], site.now);
+            let path = format!("{}index.html", p.path());
+            if let Some(deps) = &deps {
+                let key = deps.key(pg, "post.html", &path, stamp, &[i], &());
+                if deps.kept(pg, &path, key) {
+                    // An empty placeholder, as `page` leaves for a reused page.
+                    return Ok((path, Vec::new()));
+                }
+            }
+            let view = post_view(pg, p, true);
             let meta = meta(
                 site,
                 &p.path(),
@@ -84,7 +151,7 @@ pub fn render_all(pg: &Pages, files: &mut Files) -> Result<(), RenderError> {
             );
             let mut ctx = base(&sv, &meta);
             ctx.insert("post", &view);
-            page(pg, "post.html", &ctx, format!("{}index.html", p.path()))
+            page(pg, "post.html", &ctx, path)
         })
         .collect::<Result<_, RenderError>>()?;
     files.extend(pages);
@@ -93,45 +160,45 @@ pub fn render_all(pg: &Pages, files: &mut Files) -> Result<(), RenderError> {
         title: loc.t("list.history"),
         posts: &site.history,
     };
-    archive(pg, &sv, files, &history)?;
+    archive(pg, &sv, deps.as_ref(), files, &history)?;
     let news = Section {
         name: "news",
         title: loc.t("list.news"),
         posts: &site.news,
     };
-    archive(pg, &sv, files, &news)?;
-    for comp in &site.components {
-        let c = &comp.config;
-        let path = format!("components/{}/", c.id);
-        let cv = views::component(site, comp, loc);
-        let desc = loc.f(
-            "home.problem",
-            &[
-                ("name", &c.name),
-                ("status", &views::component_status(comp.status, loc)),
-            ],
-        );
-        let meta = meta(site, &path, &c.name, &desc, "", Stamp::Live, loc);
-        let touching = &site.by_component[&c.id];
-        let posts: Vec<PostView> = site
-            .select(touching)
-            .take(PAGE_SIZE)
-            .map(|p| post_view(pg, p, false))
-            .collect();
-        let mut ctx = base(&sv, &meta);
-        ctx.insert("component", &cv);
-        ctx.insert("latency", &super::bars::latency_chart(site, comp, loc));
-        ctx.insert("days", &super::days::day_table(site, comp, loc));
-        ctx.insert("posts", &posts);
-        ctx.insert("more", &(touching.len() > PAGE_SIZE));
-        put(
-            pg,
-            "component.html",
-            &ctx,
-            format!("{path}index.html"),
-            files,
-        )?;
-    }
+    archive(pg, &sv, deps.as_ref(), files, &news)?;
+    // Component pages carry day tables and charts of the health feed: in parallel.
+    let components: Vec<(String, Vec<u8>)> = site
+        .components
+        .par_iter()
+        .map(|comp| {
+            let c = &comp.config;
+            let path = format!("components/{}/", c.id);
+            let cv = views::component(site, comp, loc);
+            let desc = loc.f(
+                "home.problem",
+                &[
+                    ("name", &c.name),
+                    ("status", &views::component_status(comp.status, loc)),
+                ],
+            );
+            let meta = meta(site, &path, &c.name, &desc, "", Stamp::Live, loc);
+            let touching = &site.by_component[&c.id];
+            let posts: Vec<PostView> = site
+                .select(touching)
+                .take(PAGE_SIZE)
+                .map(|p| post_view(pg, p, false))
+                .collect();
+            let mut ctx = base(&sv, &meta);
+            ctx.insert("component", &cv);
+            ctx.insert("latency", &super::bars::latency_chart(site, comp, loc));
+            ctx.insert("days", &super::days::day_table(site, comp, loc));
+            ctx.insert("posts", &posts);
+            ctx.insert("more", &(touching.len() > PAGE_SIZE));
+            page(pg, "component.html", &ctx, format!("{path}index.html"))
+        })
+        .collect::<Result<_, RenderError>>()?;
+    files.extend(components);
     let meta = meta(
         site,
         "404.html",
@@ -204,7 +271,13 @@ struct Section<'a> {
     posts: &'a [usize],
 }
 
-fn archive(pg: &Pages, sv: &SiteView, files: &mut Files, sec: &Section) -> Result<(), RenderError> {
+fn archive(
+    pg: &Pages,
+    sv: &SiteView,
+    deps: Option<&Deps>,
+    files: &mut Files,
+    sec: &Section,
+) -> Result<(), RenderError> {
     let (site, loc) = (pg.site, pg.loc);
     // Grouped by month: `<section>/`, `<section>/page/2/`, …
     let (section, title, idx) = (sec.name, sec.title, sec.posts);
@@ -224,6 +297,16 @@ fn archive(pg: &Pages, sv: &SiteView, files: &mut Files, sec: &Section) -> Resul
     };
     for (i, chunk) in chunks.iter().enumerate() {
         let number = i + 1;
+        let path = page_path(number);
+        let stamp = settled::stamp(site.select(chunk), site.now);
+        if let Some(deps) = deps {
+            let file = format!("{path}index.html");
+            let key = deps.key(pg, "list.html", &file, stamp, chunk, &(section, total));
+            if deps.kept(pg, &file, key) {
+                files.insert(file, Vec::new());
+                continue;
+            }
+        }
         let mut months: Vec<MonthView> = Vec::new();
         for p in site.select(chunk) {
             let label = time::month(p.date(), site.config.timezone, loc);
@@ -250,8 +333,6 @@ fn archive(pg: &Pages, sv: &SiteView, files: &mut Files, sec: &Section) -> Resul
                 &[("title", title), ("n", &loc.integer(number as u64))],
             )
         };
-        let path = page_path(number);
-        let stamp = settled::stamp(site.select(chunk), site.now);
         let meta = meta(
             site,
             &path,
