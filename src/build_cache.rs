@@ -7,7 +7,6 @@
 use crate::render::cache::{self, PageCache};
 use crate::theme::Theme;
 use std::fs;
-use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -26,7 +25,7 @@ fn name(out: &Path) -> String {
 /// the live output holds.
 pub fn open(root: &Path, out: &Path, theme: &Theme) -> Arc<PageCache> {
     let text = crate::cache_dir::existing(root)
-        .and_then(|dir| read_no_follow(&dir.join(name(out))))
+        .and_then(|dir| crate::cache_dir::read_no_follow(&dir.join(name(out))))
         .unwrap_or_default();
     let live = crate::output::published_sums(out, root);
     Arc::new(PageCache::new(
@@ -39,33 +38,7 @@ pub fn open(root: &Path, out: &Path, theme: &Theme) -> Arc<PageCache> {
 /// Store `text` as the cache for `out`, replacing the file in one rename. Silently
 /// does nothing if the cache folder is not a plain folder of ours or is not writable.
 pub fn save(root: &Path, out: &Path, text: &str) {
-    // A link, a file or a folder without our marker is not ours to write into.
-    let Some(dir) = crate::cache_dir::ensure(root) else {
-        return;
-    };
-    let Ok(mut tmp) = tempfile::NamedTempFile::new_in(&dir) else {
-        return;
-    };
-    if tmp.write_all(text.as_bytes()).is_ok() {
-        let _ = tmp.persist(dir.join(name(out)));
-    }
-}
-
-/// Read a file, never through a symlink at its path.
-fn read_no_follow(path: &Path) -> Option<String> {
-    use std::io::Read;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut f = fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path)
-        .ok()?;
-    if !f.metadata().ok()?.is_file() {
-        return None;
-    }
-    let mut text = String::new();
-    f.read_to_string(&mut text).ok()?;
-    Some(text)
+    crate::cache_dir::write(root, &name(out), text.as_bytes());
 }
 
 /// The running program's path, length and modification time: a rebuilt or upgraded

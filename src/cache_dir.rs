@@ -60,6 +60,38 @@ pub fn subdir(dir: &Path, name: &str) -> Option<PathBuf> {
     }
 }
 
+/// Read a file of the cache folder, never through a symlink at its path.
+pub fn read_no_follow(path: &Path) -> Option<String> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+        .ok()?;
+    if !f.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut text = String::new();
+    f.read_to_string(&mut text).ok()?;
+    Some(text)
+}
+
+/// Store `bytes` as the cache file `name`, replacing it in one rename. Silently does
+/// nothing if the cache folder is not a plain folder of ours or is not writable.
+pub fn write(root: &Path, name: &str, bytes: &[u8]) {
+    // A link, a file or a folder without our marker is not ours to write into.
+    let Some(dir) = ensure(root) else {
+        return;
+    };
+    let Ok(mut tmp) = tempfile::NamedTempFile::new_in(&dir) else {
+        return;
+    };
+    if tmp.write_all(bytes).is_ok() {
+        let _ = tmp.persist(dir.join(name));
+    }
+}
+
 /// True for a real folder (not a link to one).
 pub fn is_real_dir(p: &Path) -> bool {
     p.symlink_metadata().is_ok_and(|m| m.is_dir())

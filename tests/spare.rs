@@ -199,3 +199,51 @@ fn a_removed_spare_means_one_full_write_then_a_spare_again() {
         Vec::<String>::new()
     );
 }
+
+/// Folder stamps (`output/stamps.rs`) spare reading folders that have not changed
+/// since the last build; a file dropped deep into either tree long after it was
+/// stamped (so the stamps are trusted) is still found, and stops the build.
+#[test]
+fn a_file_dropped_into_a_stamped_folder_is_still_found() {
+    let wait = || std::thread::sleep(std::time::Duration::from_millis(2600));
+    let site = with_spare();
+    let deep = "incidents/2026-11-01-slow-web/evil.html";
+    // Builds a while apart: every folder's stamp is older than the racy window.
+    wait();
+    news(&site, "second", "Second");
+    site.build(&[]).assert_ok();
+    let stamps: Vec<_> = fs::read_dir(site.path(".lantern-cache"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("folders-"))
+        .collect();
+    assert_eq!(stamps.len(), 1, "no stamps were kept");
+    wait();
+    news(&site, "third", "Third");
+    site.build(&[]).assert_ok();
+    wait();
+    for (tree, shown) in [
+        (spare(&site), ".public.lantern-spare"),
+        (site.public(), "public"),
+    ] {
+        fs::write(tree.join(deep), "not Lantern's").unwrap();
+        let before = snapshot(&site.public());
+        news(&site, "fourth", "Fourth");
+        let run = site.build(&[]);
+        assert_eq!(run.code, Some(1), "{shown}: {run}");
+        run.assert_stderr_has(&[shown, "evil.html"]);
+        assert!(snapshot(&site.public()) == before, "public/ changed");
+        assert_eq!(
+            fs::read_to_string(tree.join(deep)).unwrap(),
+            "not Lantern's"
+        );
+        fs::remove_file(tree.join(deep)).unwrap();
+        fs::remove_file(site.path("content/news/2026-11-20-fourth.md")).unwrap();
+    }
+    let want = reference(&site);
+    site.build(&[]).assert_ok();
+    assert_eq!(
+        differ(&snapshot(&site.public()), &want),
+        Vec::<String>::new()
+    );
+}

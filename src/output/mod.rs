@@ -18,6 +18,7 @@ mod marker;
 mod owner;
 mod place;
 mod spare;
+mod stamps;
 mod swap;
 
 pub use error::OutputError;
@@ -83,6 +84,24 @@ pub fn publish_kept(
     kept: &Kept,
     opts: &PublishOptions,
 ) -> Result<WriteStats, OutputError> {
+    // Folders known to hold only our files are not read again (see `stamps`): the
+    // stamps of both trees this build looks at are kept for the next one.
+    let known = stamps::load(root, out);
+    let mut taken = Vec::new();
+    let stats = publish_stamped(out, root, files, kept, opts, &known, &mut taken)?;
+    stamps::save(root, out, taken);
+    Ok(stats)
+}
+
+fn publish_stamped(
+    out: &Path,
+    root: &Path,
+    files: &Files,
+    kept: &Kept,
+    opts: &PublishOptions,
+    known: &stamps::Stamps,
+    taken: &mut Vec<owner::Stamped>,
+) -> Result<WriteStats, OutputError> {
     let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
     let place = place::resolve(out, root, home.as_deref())?;
     // Judge before creating anything (the lock file included): a refused folder and
@@ -93,7 +112,8 @@ pub fn publish_kept(
     let lock_path = place.parent.join(format!(".{}.lantern-lock", place.name));
     let _lock = lock::acquire(&lock_path, out, opts.wait, opts.on_wait)?;
     // Again under the lock: the folder may have changed while we waited.
-    let existing = owner::inspect(&place.dir, out, Depth::Full)?;
+    let (existing, live_stamps) = owner::inspect_stamped(&place.dir, out, known)?;
+    taken.push(live_stamps);
     cleanup::clear_leftovers(&place.parent, &place.name)?;
     let dir = place.dir.as_path();
 
@@ -164,7 +184,8 @@ pub fn publish_kept(
         return Ok(stats);
     }
     let spare_dir = spare::path(&place.parent, &place.name);
-    if let Some(spare) = spare::open(&spare_dir)? {
+    if let Some(mut spare) = spare::open(&spare_dir, known)? {
+        taken.push(spare.stamps.take());
         // The previous generation is at hand: bring it up to date and swap it in.
         let synced = spare::sync(&spare, dir, &live_sums, &targets, &marker_bytes)?;
         stats.touched = synced.written + synced.linked + synced.removed;

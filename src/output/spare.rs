@@ -19,7 +19,8 @@
 use super::error::{OutputError, io_err};
 use super::lock::{self, DirLock};
 use super::marker::{self, Sums};
-use super::owner::{self, Depth, Existing};
+use super::owner::{self, Existing};
+use super::stamps::Stamps;
 use crate::sum::Sum;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -43,13 +44,15 @@ pub struct Spare {
     pub dir: PathBuf,
     /// What its marker says it holds.
     pub sums: Sums,
+    /// Its folders' stamps as read now (see `stamps`).
+    pub stamps: owner::Stamped,
     _lock: DirLock,
 }
 
 /// The spare at `dir`, if there is a usable one. `Ok(None)` when there is none; an
 /// error naming it when something not provably Lantern's is in it (nothing is
 /// touched then, as for any leftover).
-pub fn open(dir: &Path) -> Result<Option<Spare>, OutputError> {
+pub fn open(dir: &Path, known: &Stamps) -> Result<Option<Spare>, OutputError> {
     let leftover = |reason: String| OutputError::Leftover {
         path: dir.to_path_buf(),
         reason,
@@ -69,12 +72,13 @@ pub fn open(dir: &Path) -> Result<Option<Spare>, OutputError> {
     if fs::symlink_metadata(&temp).is_ok_and(|m| m.is_file()) {
         fs::remove_file(&temp).map_err(|e| leftover(e.to_string()))?;
     }
-    match owner::inspect(dir, dir, Depth::Full) {
-        Ok(Existing::Listed(_)) => {}
-        Ok(Existing::Empty { placeholder: false }) => {
+    let stamps = match owner::inspect_stamped(dir, dir, known) {
+        Ok((Existing::Listed(_), stamps)) => stamps,
+        Ok((Existing::Empty { placeholder: false }, _)) => {
             return Ok(Some(Spare {
                 dir: dir.to_path_buf(),
                 sums: Sums::new(),
+                stamps: None,
                 _lock: held,
             }));
         }
@@ -85,12 +89,13 @@ pub fn open(dir: &Path) -> Result<Option<Spare>, OutputError> {
             )));
         }
         Err(e) => return Err(e),
-    }
+    };
     let bytes = fs::read(dir.join(marker::NAME)).map_err(|e| leftover(e.to_string()))?;
     let sums = marker::parse_sums(&bytes).ok_or_else(|| leftover("bad marker".into()))?;
     Ok(Some(Spare {
         dir: dir.to_path_buf(),
         sums,
+        stamps,
         _lock: held,
     }))
 }
@@ -306,7 +311,7 @@ mod tests {
         }
         let sums = files.iter().map(|(p, b)| (*p, Some(Sum::of(b))));
         fs::write(dir.join(marker::NAME), marker::render_sums(sums)).unwrap();
-        open(dir).unwrap().unwrap()
+        open(dir, &Stamps::default()).unwrap().unwrap()
     }
 
     #[test]
@@ -350,7 +355,7 @@ mod tests {
         assert_eq!(fs::read(dir.join(marker::NAME)).unwrap(), sealed);
         drop(spare);
         // Sealed and complete: the next look finds it exactly as listed.
-        let again = open(&dir).unwrap().unwrap();
+        let again = open(&dir, &Stamps::default()).unwrap().unwrap();
         assert_eq!(again.sums.len(), 3);
         assert!(again.sums.values().all(Option::is_some));
     }
