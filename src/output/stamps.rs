@@ -181,6 +181,10 @@ pub fn save(root: &std::path::Path, out: &std::path::Path, trees: Vec<super::own
     let stamps = Stamps {
         trees: trees.into_iter().flatten().collect(),
     };
+    if stamps.trees.is_empty() {
+        // A first build into a new folder: nothing was read, nothing to keep.
+        return;
+    }
     crate::cache_dir::write(root, &file_name(out), stamps.to_text().as_bytes());
 }
 
