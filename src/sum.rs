@@ -38,6 +38,11 @@ impl Sum {
     /// Read [`Sum::to_text`]'s form back; `None` for anything else.
     pub fn parse(text: &str) -> Option<Sum> {
         let (hex, len) = text.split_once(' ')?;
+        Self::from_parts(hex, len)
+    }
+
+    /// [`Sum::parse`] of the two fields already split apart.
+    pub fn from_parts(hex: &str, len: &str) -> Option<Sum> {
         if hex.len() != 32 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
             return None;
         }

@@ -74,5 +74,8 @@ pub fn execute(args: BuildArgs) -> anyhow::Result<()> {
         out.display(),
         started.elapsed().as_millis()
     );
+    // The process ends here: freeing 10,000 posts and their pages one by one would
+    // only delay the exit (tens of ms at 10,000 posts).
+    std::mem::forget(rendered);
     Ok(())
 }

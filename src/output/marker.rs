@@ -146,7 +146,7 @@ fn split_sum(line: &str) -> Option<(Option<Sum>, &str)> {
     }
     let (hex, rest) = line.split_once(' ')?;
     let (len, path) = rest.split_once(' ')?;
-    Some((Some(Sum::parse(&format!("{hex} {len}"))?), path))
+    Some((Some(Sum::from_parts(hex, len)?), path))
 }
 
 /// True for `a/b/c` made only of ordinary names: never absolute, `.`, `..` or empty

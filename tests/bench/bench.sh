@@ -163,7 +163,7 @@ fi
 # `SERVE_ONLY=1 bash tests/bench/bench.sh` runs only this.
 site=$(gen p1000 1000 6 300s)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-SOURCE_DATE_EPOCH=$NOW "$BIN" serve --root "$site" --port "$port" >"$DIR/serve.log" 2>&1 &
+SOURCE_DATE_EPOCH=$NOW ${SERVE_WRAP:-} "$BIN" serve --root "$site" --port "$port" >"$DIR/serve.log" 2>&1 &
 spid=$!
 trap 'kill $spid 2>/dev/null || true' EXIT
 python3 - "$site" "$port" <<'PY'
