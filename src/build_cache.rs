@@ -30,7 +30,7 @@ pub fn open(root: &Path, out: &Path, theme: &Theme) -> Arc<PageCache> {
         .unwrap_or_default();
     let live = crate::output::published_sums(out, root);
     Arc::new(PageCache::new(
-        cache::fingerprint(&theme.templates, &binary_identity()),
+        cache::fingerprint(&theme.templates, &crate::cache_dir::binary_identity()),
         &text,
         live,
     ))
@@ -66,24 +66,4 @@ fn read_no_follow(path: &Path) -> Option<String> {
     let mut text = String::new();
     f.read_to_string(&mut text).ok()?;
     Some(text)
-}
-
-/// The running program's path, length and modification time: a rebuilt or upgraded
-/// Lantern (other rendering or clean-up code) never reuses an older one's pages.
-fn binary_identity() -> String {
-    let Ok(exe) = std::env::current_exe() else {
-        return String::from("unknown");
-    };
-    let meta = fs::metadata(&exe).ok();
-    let mtime = meta
-        .as_ref()
-        .and_then(|m| m.modified().ok())
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos());
-    format!(
-        "{} {} {} {mtime}",
-        env!("CARGO_PKG_VERSION"),
-        exe.display(),
-        meta.map_or(0, |m| m.len())
-    )
 }

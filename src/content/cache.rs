@@ -1,0 +1,379 @@
+//! The post cache: posts parsed by an earlier build, reused while their file is
+//! unchanged, so a cron rebuild does not parse thousands of YAML front matters again.
+//!
+//! An optimisation only: a missing, unreadable, truncated or garbage cache, or any
+//! entry that does not match the file as it is now, means the file is parsed again,
+//! with the same result. Only posts that parsed with no diagnostic at all are kept,
+//! so every message is produced by a real parse, exactly as without a cache.
+//!
+//! An entry is used when all of these hold:
+//! - the cache was made by this very Lantern binary for the same component ids (the
+//!   only part of the config validation reads): the `key` in the header;
+//! - same path and post kind, and the file's `(dev, inode, size, mtime, ctime)` match;
+//! - the file's mtime and ctime are more than [`RACY`] before the moment the entry was
+//!   recorded: an edit within the same clock tick as the reading, keeping the size,
+//!   would otherwise leave the identity unchanged (git's "racy timestamps");
+//! - the build's `now` is not before the entry's: validation's only time-dependent
+//!   messages are warnings about dates after `now`, which can only disappear as time
+//!   passes, so a post clean at `now0` is clean at any later `now`.
+//!
+//! `lantern build` keeps the cache in `<root>/.lantern-cache/posts` (see `cache_dir`);
+//! `lantern serve` keeps it in memory. The file is JSON lines:
+//!
+//! ```text
+//! LNTPC001 <key: 64 hex>
+//! <digest: 16 hex of BLAKE3(json)> <json of one Entry>
+//! ```
+//!
+//! A line whose digest does not match (bit flip, truncation) is skipped.
+
+use super::{Post, PostKind};
+use crate::config::Config;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::fs::Metadata;
+use std::io::{Read, Write};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::SystemTime;
+
+/// Where entries are kept; chosen by the command, carried in the load options.
+#[derive(Debug, Clone, Default)]
+pub enum Mode {
+    /// No cache: every post is parsed (the library default, `check`, `notify`).
+    #[default]
+    Off,
+    /// In this process's memory only (`lantern serve`: the preview writes nothing).
+    /// Clones share one store, so the server keeps it across rebuilds.
+    Memory(Memory),
+    /// On disk in `<root>/.lantern-cache/posts` (`lantern build`).
+    Disk,
+}
+
+/// Entries kept in memory, shared by every clone.
+#[derive(Debug, Clone, Default)]
+pub struct Memory(Arc<Mutex<Option<Arc<Store>>>>);
+
+impl Memory {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Arc<Store>>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Name of the cache file inside the cache folder.
+pub const FILE: &str = "posts";
+const MAGIC: &str = "LNTPC001";
+/// How close to the recording a file's timestamps make its entry untrusted, in ns.
+/// Two seconds, as git: covers coarse file-system clocks (FAT: 2 s) and small skew.
+pub const RACY: i64 = 2_000_000_000;
+
+/// What identifies a file's contents without reading them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    pub dev: u64,
+    pub ino: u64,
+    pub size: u64,
+    pub mtime_ns: i64,
+    pub ctime_ns: i64,
+}
+
+impl Identity {
+    /// The identity of the file `meta` describes.
+    pub fn of(meta: &Metadata) -> Identity {
+        let ns = |s: i64, n: i64| s.saturating_mul(1_000_000_000).saturating_add(n);
+        Identity {
+            dev: meta.dev(),
+            ino: meta.ino(),
+            size: meta.size(),
+            mtime_ns: ns(meta.mtime(), meta.mtime_nsec()),
+            ctime_ns: ns(meta.ctime(), meta.ctime_nsec()),
+        }
+    }
+}
+
+/// One post as parsed from a file with a given identity.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Entry {
+    /// The file as it was read.
+    pub id: Identity,
+    /// Wall-clock time (ns since the epoch) just before the file was read.
+    pub recorded_ns: i64,
+    /// The build time it was validated at (no diagnostics then, nor at any later time).
+    pub now0: chrono::DateTime<chrono::Utc>,
+    /// What `parse_post` returned; its `source` and `kind` are part of the key.
+    pub post: Post,
+}
+
+impl Entry {
+    /// True when this entry may stand for the file at `rel` of `kind`, now `id`, in a
+    /// build at `now`.
+    pub fn fits(
+        &self,
+        rel: &Path,
+        kind: PostKind,
+        id: &Identity,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> bool {
+        self.post.source == rel
+            && self.post.kind == kind
+            && self.id == *id
+            && now >= self.now0
+            && !self.racy()
+    }
+
+    /// The file changed so close to the recording that a later same-size edit in the
+    /// same clock tick would leave its identity as recorded.
+    pub fn racy(&self) -> bool {
+        let limit = self.recorded_ns.saturating_sub(RACY);
+        self.id.mtime_ns >= limit || self.id.ctime_ns >= limit
+    }
+}
+
+/// The entries of one cache, by source path.
+#[derive(Debug, Default)]
+pub struct Store {
+    key: String,
+    entries: HashMap<PathBuf, Entry>,
+    /// Lines that were skipped (damaged, or a path seen twice): the file needs rewriting.
+    damaged: bool,
+}
+
+/// The cache as one load sees it: opened before the files are read, finished after.
+pub struct Session<'a> {
+    mode: &'a Mode,
+    root: &'a Path,
+    key: String,
+    old: Arc<Store>,
+    recorded_ns: i64,
+}
+
+/// What the cache did for one file.
+pub enum Outcome {
+    /// Not cached (a diagnostic, no cache, or not trustworthy yet).
+    None,
+    /// Taken from the cache, under this source path.
+    Hit(PathBuf),
+    /// Parsed now and worth keeping.
+    New(Box<Entry>),
+}
+
+/// The digest of what an entry depends on besides its file: this Lantern binary and
+/// the component ids posts are checked against.
+pub fn key(config: &Config, binary: &str) -> String {
+    let mut h = blake3::Hasher::new();
+    h.update(MAGIC.as_bytes());
+    h.update(&(binary.len() as u64).to_le_bytes());
+    h.update(binary.as_bytes());
+    for c in &config.components {
+        h.update(&(c.id.len() as u64).to_le_bytes());
+        h.update(c.id.as_bytes());
+    }
+    h.finalize().to_hex().to_string()
+}
+
+impl<'a> Session<'a> {
+    /// Open the cache for a load with `config`; `None` when the mode is `Off`.
+    pub fn open(mode: &'a Mode, root: &'a Path, config: &Config) -> Option<Session<'a>> {
+        let key = key(config, &crate::cache_dir::binary_identity());
+        let old = match mode {
+            Mode::Off => return None,
+            Mode::Memory(m) => m.lock().clone().unwrap_or_default(),
+            Mode::Disk => Arc::new(read_file(root).map(|t| parse(&t, &key)).unwrap_or_default()),
+        };
+        // A store for another binary or other components is worth nothing.
+        let old = if old.key == key {
+            old
+        } else {
+            Arc::new(Store::default())
+        };
+        Some(Session {
+            mode,
+            root,
+            key,
+            old,
+            recorded_ns: wall_clock_ns(),
+        })
+    }
+
+    /// The cached post for the file at `rel` of `kind`, if its entry fits.
+    pub fn hit(
+        &self,
+        rel: &Path,
+        kind: PostKind,
+        id: &Identity,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Option<Post> {
+        let e = self.old.entries.get(rel)?;
+        e.fits(rel, kind, id, now).then(|| e.post.clone())
+    }
+
+    /// An entry for `post`, parsed without diagnostics from a file with identity `id`;
+    /// `None` when it could not be trusted by the next build anyway.
+    pub fn entry(&self, post: &Post, id: Identity, now: chrono::DateTime<chrono::Utc>) -> Outcome {
+        let e = Entry {
+            id,
+            recorded_ns: self.recorded_ns,
+            now0: now,
+            post: post.clone(),
+        };
+        if e.racy() {
+            Outcome::None
+        } else {
+            Outcome::New(Box::new(e))
+        }
+    }
+
+    /// Keep what this load used and parsed, in file order; written only when it differs
+    /// from what was there (a steady rebuild writes nothing).
+    pub fn finish(self, outcomes: Vec<Outcome>) {
+        let old_len = self.old.entries.len();
+        let damaged = self.old.damaged;
+        // Entries move out of a store only this session holds; one also kept in
+        // memory (serve) is copied from.
+        let (mut owned, shared) = match Arc::try_unwrap(self.old) {
+            Ok(s) => (Some(s), None),
+            Err(a) => (None, Some(a)),
+        };
+        let mut hits = 0;
+        let mut fresh = 0;
+        let mut entries = Vec::with_capacity(outcomes.len());
+        for o in outcomes {
+            match o {
+                Outcome::None => {}
+                Outcome::Hit(rel) => {
+                    let e = match (&mut owned, &shared) {
+                        (Some(s), _) => s.entries.remove(&rel),
+                        (None, Some(a)) => a.entries.get(&rel).cloned(),
+                        (None, None) => None,
+                    };
+                    if let Some(e) = e {
+                        hits += 1;
+                        entries.push(e);
+                    }
+                }
+                Outcome::New(e) => {
+                    fresh += 1;
+                    entries.push(*e);
+                }
+            }
+        }
+        if fresh == 0 && hits == old_len && !damaged {
+            return;
+        }
+        match self.mode {
+            Mode::Off => {}
+            Mode::Memory(m) => {
+                let store = Store {
+                    key: self.key,
+                    entries: entries
+                        .into_iter()
+                        .map(|e| (e.post.source.clone(), e))
+                        .collect(),
+                    damaged: false,
+                };
+                *m.lock() = Some(Arc::new(store));
+            }
+            Mode::Disk => write_file(self.root, &render(&self.key, &entries)),
+        }
+    }
+}
+
+fn wall_clock_ns() -> i64 {
+    let since = |t: SystemTime| t.duration_since(SystemTime::UNIX_EPOCH);
+    since(SystemTime::now()).map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+}
+
+/// The digest written before each line's JSON.
+fn line_digest(json: &str) -> String {
+    let h = blake3::hash(json.as_bytes());
+    hex::encode(&h.as_bytes()[..8])
+}
+
+/// The cache file's text for `entries` (in the order given, so it is deterministic).
+pub fn render(key: &str, entries: &[Entry]) -> String {
+    let lines: Vec<String> = entries
+        .par_iter()
+        .filter_map(|e| serde_json::to_string(e).ok())
+        .map(|json| format!("{} {json}\n", line_digest(&json)))
+        .collect();
+    let mut text = String::with_capacity(80 + lines.iter().map(String::len).sum::<usize>());
+    text.push_str(&format!("{MAGIC} {key}\n"));
+    for l in lines {
+        text.push_str(&l);
+    }
+    text
+}
+
+/// The entries in a cache file's text; nothing when it was made for another `key`.
+/// Lines that are damaged are skipped and mark the store for rewriting.
+pub fn parse(text: &str, key: &str) -> Store {
+    let mut lines = text.split_inclusive('\n');
+    let header = lines.next().unwrap_or("");
+    if header != format!("{MAGIC} {key}\n") {
+        return Store::default();
+    }
+    let parsed: Vec<Option<Entry>> = lines
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|l| parse_line(l))
+        .collect();
+    let mut damaged = false;
+    let mut entries = HashMap::with_capacity(parsed.len());
+    for e in parsed {
+        match e {
+            Some(e) => {
+                if let Some(_twice) = entries.insert(e.post.source.clone(), e) {
+                    damaged = true;
+                }
+            }
+            None => damaged = true,
+        }
+    }
+    Store {
+        key: key.to_string(),
+        entries,
+        damaged,
+    }
+}
+
+/// One line `<digest> <json>\n`; `None` unless whole and matching its digest.
+fn parse_line(line: &str) -> Option<Entry> {
+    let line = line.strip_suffix('\n')?;
+    let (digest, json) = line.split_once(' ')?;
+    if digest != line_digest(json) {
+        return None;
+    }
+    serde_json::from_str(json).ok()
+}
+
+/// The cache file's text, if the cache folder is ours; never read through a link.
+fn read_file(root: &Path) -> Option<String> {
+    let path = crate::cache_dir::existing(root)?.join(FILE);
+    let mut f = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+        .ok()?;
+    if !f.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut text = String::new();
+    f.read_to_string(&mut text).ok()?;
+    Some(text)
+}
+
+/// Replace the cache file in one rename: a concurrent build reads the old file or the
+/// new one, never a mix. Silently skipped when the folder is not ours or not writable.
+fn write_file(root: &Path, text: &str) {
+    let Some(dir) = crate::cache_dir::ensure(root) else {
+        return;
+    };
+    let Ok(mut tmp) = tempfile::NamedTempFile::new_in(&dir) else {
+        return;
+    };
+    if tmp.write_all(text.as_bytes()).is_ok() {
+        let _ = tmp.persist(dir.join(FILE));
+    }
+}
