@@ -377,3 +377,316 @@ fn write_file(root: &Path, text: &str) {
         let _ = tmp.persist(dir.join(FILE));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::Diagnostics;
+    use chrono::{DateTime, TimeZone, Utc};
+
+    const SITE: &str = "title: T\nbase_url: https://status.example/\ncomponents:\n  - { id: web, name: Web }\n  - { id: db, name: Database }\n";
+
+    const INCIDENT: &str = "---\ntitle: \"Slow <web> \\u00e9\"\nimpact: minor\ncomponents: [web, db]\nstarted: 2026-11-01T10:00:00.123456789Z\nresolved: 2026-11-01T13:00:00+02:00\ndata_loss:\n  report_by: 2026-11-30\n  note: \"Tell us\"\nupdates:\n  - at: 2026-11-01T10:00:00Z\n    status: investigating\n    text: \"Slow \\\"pages\\\"\\n\"\n  - at: 2026-11-01T09:00:00Z\n    status: resolved\n    text: Fine\n---\nBody with\ttabs and ünïcode\r\n\n";
+    const MAINTENANCE: &str = "---\ntitle: Restart\ncomponents: [db]\nscheduled_start: 2026-11-10T02:00:00Z\nscheduled_end: 2026-11-10T03:00:00Z\nupdates:\n  - at: 2026-11-10T02:00:00Z\n    status: in_progress\n    text: Started\n---\n";
+    const NEWS: &str =
+        "---\ntitle: Hello\ndraft: true\ndate: 2026-11-15T08:00:00Z\n---\nNews *body*.\n";
+
+    fn at(secs: i64) -> DateTime<Utc> {
+        Utc.timestamp_opt(secs, 0).unwrap()
+    }
+
+    fn config() -> Config {
+        crate::config::parse(SITE).unwrap()
+    }
+
+    fn post(text: &str, rel: &str, kind: PostKind) -> Post {
+        let mut d = Diagnostics::default();
+        let p = super::super::parse_post(
+            text.as_bytes().to_vec(),
+            Path::new(rel),
+            kind,
+            Some(&config()),
+            at(1_800_000_000),
+            &mut d,
+        );
+        assert!(d.is_empty(), "{d:?}");
+        p.unwrap()
+    }
+
+    fn id(n: u64) -> Identity {
+        Identity {
+            dev: 1,
+            ino: n,
+            size: 100 + n,
+            mtime_ns: 1_000_000_000_000,
+            ctime_ns: 1_000_000_000_001,
+        }
+    }
+
+    fn entry(p: Post, n: u64) -> Entry {
+        Entry {
+            id: id(n),
+            recorded_ns: 1_000_000_000_000 + 10 * RACY,
+            now0: at(1_800_000_000),
+            post: p,
+        }
+    }
+
+    fn entries() -> Vec<Entry> {
+        vec![
+            entry(
+                post(INCIDENT, "content/incidents/a.md", PostKind::Incident),
+                1,
+            ),
+            entry(
+                post(
+                    MAINTENANCE,
+                    "content/maintenance/b.md",
+                    PostKind::Maintenance,
+                ),
+                2,
+            ),
+            entry(post(NEWS, "content/news/c.md", PostKind::News), 3),
+        ]
+    }
+
+    fn same(a: &Entry, b: &Entry) {
+        assert_eq!(format!("{a:?}"), format!("{b:?}"));
+    }
+
+    #[test]
+    fn entries_round_trip_exactly() {
+        let es = entries();
+        let text = render("k", &es);
+        assert!(text.starts_with("LNTPC001 k\n"));
+        let store = parse(&text, "k");
+        assert!(!store.damaged);
+        assert_eq!(store.entries.len(), 3);
+        for e in &es {
+            same(e, &store.entries[&e.post.source]);
+        }
+        // Sub-second times and offsets come back as the same instants.
+        let inc = store.entries[Path::new("content/incidents/a.md")]
+            .post
+            .incident()
+            .unwrap()
+            .clone();
+        assert_eq!(inc.started.timestamp_subsec_nanos(), 123_456_789);
+        assert_eq!(inc.resolved, Some(at(1_793_530_800)));
+        // Rendering is deterministic.
+        assert_eq!(render("k", &es), text);
+    }
+
+    #[test]
+    fn another_key_or_garbage_gives_nothing() {
+        let text = render("k", &entries());
+        assert!(parse(&text, "other").entries.is_empty());
+        assert!(parse("", "k").entries.is_empty());
+        assert!(parse("\u{0}garbage\nmore\n", "k").entries.is_empty());
+        let store = parse("LNTPC001 k\nnot a line\n", "k");
+        assert!(store.entries.is_empty());
+        assert!(store.damaged);
+    }
+
+    #[test]
+    fn a_truncated_or_flipped_line_is_skipped_alone() {
+        let es = entries();
+        let text = render("k", &es);
+        let cut = parse(&text[..text.len() - 10], "k");
+        assert!(cut.damaged);
+        assert_eq!(cut.entries.len(), 2);
+        assert!(!cut.entries.contains_key(Path::new("content/news/c.md")));
+        // A line cut just before its newline is not whole either.
+        let cut = parse(&text[..text.len() - 1], "k");
+        assert_eq!(cut.entries.len(), 2);
+
+        // Flip one bit inside the second entry's title: its digest no longer matches.
+        let i = text.find("\"title\":\"Restart\"").unwrap() + 10;
+        let mut bytes = text.clone().into_bytes();
+        bytes[i] ^= 0x01;
+        let flipped = parse(std::str::from_utf8(&bytes).unwrap(), "k");
+        assert!(flipped.damaged);
+        assert_eq!(flipped.entries.len(), 2);
+        assert!(
+            !flipped
+                .entries
+                .contains_key(Path::new("content/maintenance/b.md"))
+        );
+        same(
+            &es[0],
+            &flipped.entries[Path::new("content/incidents/a.md")],
+        );
+
+        // Flip a bit in a digest: the same.
+        let mut bytes = text.into_bytes();
+        let second_line = bytes.iter().position(|&b| b == b'\n').unwrap() + 1;
+        bytes[second_line] ^= 0x01;
+        let flipped = parse(std::str::from_utf8(&bytes).unwrap(), "k");
+        assert_eq!(flipped.entries.len(), 2);
+        assert!(
+            !flipped
+                .entries
+                .contains_key(Path::new("content/incidents/a.md"))
+        );
+    }
+
+    #[test]
+    fn an_entry_fits_only_its_file_as_it_was() {
+        let e = &entries()[0];
+        let rel = Path::new("content/incidents/a.md");
+        let now = at(1_800_000_000);
+        assert!(e.fits(rel, PostKind::Incident, &id(1), now));
+        assert!(!e.fits(
+            Path::new("content/incidents/b.md"),
+            PostKind::Incident,
+            &id(1),
+            now
+        ));
+        assert!(!e.fits(rel, PostKind::News, &id(1), now));
+        for change in [
+            Identity { dev: 2, ..id(1) },
+            Identity { ino: 9, ..id(1) },
+            Identity { size: 1, ..id(1) },
+            Identity {
+                mtime_ns: id(1).mtime_ns + 1,
+                ..id(1)
+            },
+            Identity {
+                ctime_ns: id(1).ctime_ns + 1,
+                ..id(1)
+            },
+        ] {
+            assert!(!e.fits(rel, PostKind::Incident, &change, now), "{change:?}");
+        }
+    }
+
+    #[test]
+    fn an_entry_is_not_used_before_its_build_time() {
+        let e = &entries()[0];
+        let rel = Path::new("content/incidents/a.md");
+        assert!(e.fits(rel, PostKind::Incident, &id(1), at(1_900_000_000)));
+        assert!(!e.fits(rel, PostKind::Incident, &id(1), at(1_799_999_999)));
+    }
+
+    #[test]
+    fn racy_entries_are_not_trusted() {
+        let rel = Path::new("content/incidents/a.md");
+        let now = at(1_800_000_000);
+        let base = entries().remove(0);
+        let with = |mtime_ns: i64, ctime_ns: i64| {
+            let mut e = base.clone();
+            e.id.mtime_ns = mtime_ns;
+            e.id.ctime_ns = ctime_ns;
+            e.recorded_ns = 10 * RACY;
+            e
+        };
+        let old = 9 * RACY - 1;
+        let close = 9 * RACY;
+        assert!(with(old, old).fits(rel, PostKind::Incident, &with(old, old).id, now));
+        for e in [with(close, old), with(old, close), with(11 * RACY, old)] {
+            assert!(e.racy());
+            assert!(!e.fits(rel, PostKind::Incident, &e.id, now));
+        }
+    }
+
+    #[test]
+    fn memory_store_is_replaced_only_when_something_changed() {
+        let t = tempfile::tempdir().unwrap();
+        let mode = Mode::Memory(Memory::default());
+        let Mode::Memory(m) = &mode else {
+            unreachable!()
+        };
+        let cfg = config();
+        let now = at(1_800_000_000);
+        let es = entries();
+
+        // First load: everything new.
+        let s = Session::open(&mode, t.path(), &cfg).unwrap();
+        assert!(
+            s.hit(&es[0].post.source, PostKind::Incident, &id(1), now)
+                .is_none()
+        );
+        let mut old = es[0].clone();
+        old.recorded_ns = s.recorded_ns;
+        old.id.mtime_ns = s.recorded_ns - 3 * RACY;
+        old.id.ctime_ns = old.id.mtime_ns;
+        let fresh = s.entry(&old.post, old.id, now);
+        assert!(matches!(fresh, Outcome::New(_)));
+        // Just written: not worth keeping, the next load could not trust it.
+        let racy = Identity {
+            mtime_ns: s.recorded_ns,
+            ..old.id
+        };
+        assert!(matches!(s.entry(&old.post, racy, now), Outcome::None));
+        s.finish(vec![fresh]);
+        let first = m.lock().clone().unwrap();
+        assert_eq!(first.entries.len(), 1);
+
+        // A steady load hits and leaves the store as it was.
+        let s = Session::open(&mode, t.path(), &cfg).unwrap();
+        let rel = old.post.source.clone();
+        let got = s.hit(&rel, PostKind::Incident, &old.id, now).unwrap();
+        assert_eq!(format!("{got:?}"), format!("{:?}", old.post));
+        s.finish(vec![Outcome::Hit(rel.clone())]);
+        assert!(Arc::ptr_eq(&first, &m.lock().clone().unwrap()));
+
+        // The file is gone: its entry is dropped.
+        let s = Session::open(&mode, t.path(), &cfg).unwrap();
+        s.finish(vec![]);
+        assert!(m.lock().clone().unwrap().entries.is_empty());
+
+        // Other components: nothing from before is used.
+        let s = Session::open(&mode, t.path(), &cfg).unwrap();
+        let again = s.entry(&old.post, old.id, now);
+        s.finish(vec![again]);
+        let other = crate::config::parse(&SITE.replace("id: db", "id: dbx")).unwrap();
+        let s = Session::open(&mode, t.path(), &other).unwrap();
+        assert!(s.hit(&rel, PostKind::Incident, &old.id, now).is_none());
+        assert!(Session::open(&Mode::Off, t.path(), &cfg).is_none());
+    }
+
+    #[test]
+    fn disk_cache_is_written_only_into_our_folder() {
+        let t = tempfile::tempdir().unwrap();
+        let cfg = config();
+        let now = at(1_800_000_000);
+        let e = entries().remove(0);
+        let s = Session::open(&Mode::Disk, t.path(), &cfg).unwrap();
+        let id = Identity {
+            mtime_ns: s.recorded_ns - 3 * RACY,
+            ctime_ns: s.recorded_ns - 3 * RACY,
+            ..e.id
+        };
+        let fresh = s.entry(&e.post, id, now);
+        s.finish(vec![fresh]);
+        let file = t.path().join(crate::cache_dir::DIR).join(FILE);
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert_eq!(text.lines().count(), 2);
+        let s = Session::open(&Mode::Disk, t.path(), &cfg).unwrap();
+        assert!(
+            s.hit(&e.post.source, PostKind::Incident, &id, now)
+                .is_some()
+        );
+
+        // A cache folder that is a link is neither read nor written through.
+        let u = tempfile::tempdir().unwrap();
+        let elsewhere = u.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).unwrap();
+        std::fs::copy(
+            t.path()
+                .join(crate::cache_dir::DIR)
+                .join(crate::cache_dir::MARKER),
+            elsewhere.join(crate::cache_dir::MARKER),
+        )
+        .unwrap();
+        std::fs::copy(&file, elsewhere.join(FILE)).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, u.path().join(crate::cache_dir::DIR)).unwrap();
+        let s = Session::open(&Mode::Disk, u.path(), &cfg).unwrap();
+        assert!(
+            s.hit(&e.post.source, PostKind::Incident, &id, now)
+                .is_none()
+        );
+        s.finish(vec![]);
+        assert_eq!(std::fs::read_to_string(elsewhere.join(FILE)).unwrap(), text);
+    }
+}
