@@ -6,6 +6,7 @@
 mod common;
 
 use common::{EXAMPLE_FEED_END as T, Site, snapshot};
+use lantern::content::cache::{Entry, decode, encode};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -51,37 +52,34 @@ fn same(a: &Path, b: &Path, why: &str) {
     }
 }
 
-/// Rewrite the cache file with `f` applied to each entry's JSON, each line's digest
-/// recomputed: the file stays well-formed, so only a re-parse can undo the change.
-fn rewrite_entries(site: &Site, f: impl Fn(&str) -> String) {
-    let text = site.read(CACHE);
-    let mut lines = text.lines();
-    let mut out = format!("{}\n", lines.next().unwrap());
-    for l in lines {
-        let (_, json) = l.split_once(' ').unwrap();
-        let json = f(json);
-        let digest = hex::encode(&blake3::hash(json.as_bytes()).as_bytes()[..8]);
-        out.push_str(&format!("{digest} {json}\n"));
-    }
-    fs::write(site.path(CACHE), out).unwrap();
+/// Rewrite the cache file with `f` applied to each entry, under the same key: the
+/// file stays well-formed, so only a re-parse can undo the change.
+fn rewrite_entries(site: &Site, f: impl Fn(&mut Entry)) {
+    let store = decode(&fs::read(site.path(CACHE)).unwrap(), None);
+    let mut entries: Vec<Entry> = store.entries.into_values().collect();
+    entries.iter_mut().for_each(f);
+    fs::write(site.path(CACHE), encode(&store.key, &entries)).unwrap();
 }
 
-/// The entries in the cache file whose line is whole and matches its digest.
+/// The entries in the cache file that are whole and match their digest.
 fn entries(site: &Site) -> usize {
-    site.read(CACHE)
-        .lines()
-        .skip(1)
-        .filter(|l| {
-            l.split_once(' ').is_some_and(|(d, json)| {
-                d == hex::encode(&blake3::hash(json.as_bytes()).as_bytes()[..8])
-            })
-        })
-        .count()
+    let store = decode(&fs::read(site.path(CACHE)).unwrap(), None);
+    assert!(!store.damaged, "a build leaves no damaged entry");
+    store.entries.len()
+}
+
+fn cached_titles(site: &Site) -> Vec<String> {
+    let store = decode(&fs::read(site.path(CACHE)).unwrap(), None);
+    store.entries.into_values().map(|e| e.post.title).collect()
 }
 
 fn tamper_login_title(site: &Site) {
-    rewrite_entries(site, |j| j.replace(LOGIN_TITLE, "Tampered in the cache"));
-    assert!(site.read(CACHE).contains("Tampered in the cache"));
+    rewrite_entries(site, |e| {
+        if e.post.title == LOGIN_TITLE {
+            e.post.title = "Tampered in the cache".into();
+        }
+    });
+    assert!(cached_titles(site).contains(&"Tampered in the cache".to_string()));
 }
 
 fn page_has(out: &Path, text: &str) -> bool {
@@ -94,7 +92,7 @@ fn page_has(out: &Path, text: &str) -> bool {
 fn a_valid_removed_or_damaged_cache_gives_identical_output() {
     let site = settled_example();
     build(&site, "first", T);
-    let text = site.read(CACHE);
+    let text = fs::read(site.path(CACHE)).unwrap();
     // Every post file of the example parses cleanly (drafts included): one entry each.
     let posts = ["incidents", "maintenance", "news"]
         .iter()
@@ -104,12 +102,8 @@ fn a_valid_removed_or_damaged_cache_gives_identical_output() {
                 .count()
         })
         .sum::<usize>();
-    assert_eq!(
-        text.lines().count(),
-        1 + posts,
-        "header and one line per post"
-    );
-    assert!(text.contains(LOGIN_TITLE));
+    assert_eq!(entries(&site), posts, "one entry per post");
+    assert!(cached_titles(&site).contains(&LOGIN_TITLE.to_string()));
 
     let later = T + 60;
     let cached = build(&site, "cached", later);
@@ -119,7 +113,7 @@ fn a_valid_removed_or_damaged_cache_gives_identical_output() {
     build(&site, "steady", later + 60);
     assert_eq!(mtime(&site), before, "a steady rebuild writes nothing");
     assert!(
-        site.read(CACHE) == text,
+        fs::read(site.path(CACHE)).unwrap() == text,
         "a steady rebuild keeps the cache as it was"
     );
 
@@ -133,8 +127,11 @@ fn a_valid_removed_or_damaged_cache_gives_identical_output() {
     same(&want, &build(&site, "truncated", at), "truncated cache");
     assert_eq!(entries(&site), posts, "the lost entries are back");
 
-    let mut flipped = text.clone().into_bytes();
-    let i = text.find(LOGIN_TITLE).unwrap();
+    let mut flipped = text.clone();
+    let i = text
+        .windows(LOGIN_TITLE.len())
+        .position(|w| w == LOGIN_TITLE.as_bytes())
+        .unwrap();
     flipped[i] ^= 0x01;
     fs::write(site.path(CACHE), &flipped).unwrap();
     same(&want, &build(&site, "flipped", at), "one bit flipped");
@@ -173,10 +170,9 @@ fn unchanged_posts_come_from_the_cache_and_never_from_an_earlier_time() {
     // A cache made for another key (another Lantern binary, other components) is
     // not used.
     tamper_login_title(&site);
-    let text = site.read(CACHE);
-    let (header, rest) = text.split_once('\n').unwrap();
-    let swapped = if header.ends_with('0') { '1' } else { '0' };
-    let other = format!("{}{swapped}\n{rest}", &header[..header.len() - 1]);
+    let mut other = fs::read(site.path(CACHE)).unwrap();
+    let end = other.iter().position(|&b| b == b'\n').unwrap();
+    other[end - 1] = if other[end - 1] == b'0' { b'1' } else { b'0' };
     fs::write(site.path(CACHE), other).unwrap();
     let rebuilt = build(&site, "other-key", T + 60);
     assert!(page_has(&rebuilt, LOGIN_TITLE));
@@ -202,7 +198,7 @@ fn an_edited_post_shows_whatever_its_size() {
     // Another size, after the cache has settled again.
     std::thread::sleep(Duration::from_millis(2100));
     build(&site, "settle", T + 120);
-    assert!(site.read(CACHE).contains("Sign-in failing after an UPDATE"));
+    assert!(cached_titles(&site).contains(&"Sign-in failing after an UPDATE".to_string()));
     site.write(LOGIN, original.replace(LOGIN_TITLE, "Nobody could sign in"));
     let out = build(&site, "other-size", T + 180);
     assert!(page_has(&out, "Nobody could sign in"));
@@ -216,14 +212,16 @@ fn an_edited_post_shows_whatever_its_size() {
     fs::remove_file(site.path(LOGIN)).unwrap();
     let out = build(&site, "removed", T + 240);
     assert!(!out.join("incidents/2026-08-14-login-errors").exists());
-    assert!(!site.read(CACHE).contains("login-errors"));
+    let store = decode(&fs::read(site.path(CACHE)).unwrap(), None);
+    assert_eq!(store.entries.len(), 9);
+    assert!(!store.entries.contains_key(Path::new(LOGIN)));
 }
 
 #[test]
 fn a_renamed_component_gives_the_same_error_as_without_a_cache() {
     let site = settled_example();
     build(&site, "first", T);
-    assert!(site.read(CACHE).contains(LOGIN_TITLE));
+    assert!(cached_titles(&site).contains(&LOGIN_TITLE.to_string()));
     let config = site.read("content/site.yaml");
     site.write(
         "content/site.yaml",
@@ -245,7 +243,7 @@ fn a_cache_reached_through_a_link_is_neither_read_nor_written() {
     let site = settled_example();
     build(&site, "first", T);
     tamper_login_title(&site);
-    let tampered = site.read(CACHE);
+    let tampered = fs::read(site.path(CACHE)).unwrap();
 
     // The cache file is a link to a file outside the site.
     let outside = site.tmp().join("outside-posts");
@@ -253,7 +251,10 @@ fn a_cache_reached_through_a_link_is_neither_read_nor_written() {
     std::os::unix::fs::symlink(&outside, site.path(CACHE)).unwrap();
     let out = build(&site, "file-link", T + 60);
     assert!(page_has(&out, LOGIN_TITLE), "not read through the link");
-    assert_eq!(fs::read_to_string(&outside).unwrap(), tampered);
+    assert!(
+        fs::read(&outside).unwrap() == tampered,
+        "the linked file is unchanged"
+    );
     assert!(
         !fs::symlink_metadata(site.path(CACHE))
             .unwrap()
@@ -278,9 +279,9 @@ fn a_cache_reached_through_a_link_is_neither_read_nor_written() {
     let before = listing(&elsewhere);
     let out = build(&site, "dir-link", T + 120);
     assert!(page_has(&out, LOGIN_TITLE), "not read through the link");
-    assert_eq!(
-        fs::read_to_string(elsewhere.join("posts")).unwrap(),
-        tampered
+    assert!(
+        fs::read(elsewhere.join("posts")).unwrap() == tampered,
+        "the file in the linked folder is unchanged"
     );
     assert_eq!(
         listing(&elsewhere),

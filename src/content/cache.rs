@@ -18,14 +18,18 @@
 //!   passes, so a post clean at `now0` is clean at any later `now`.
 //!
 //! `lantern build` keeps the cache in `<root>/.lantern-cache/posts` (see `cache_dir`);
-//! `lantern serve` keeps it in memory. The file is JSON lines:
+//! `lantern serve` keeps it in memory. The file is binary, since 10,000 posts make
+//! 25 MB (bodies included) and JSON text of that size took as long to read as the
+//! YAML it saves; each entry is the post's serde data in postcard, so a field added to
+//! `Post` is cached with no code here:
 //!
 //! ```text
-//! LNTPC001 <key: 64 hex>
-//! <digest: 16 hex of BLAKE3(json)> <json of one Entry>
+//! "LNTPC002" <key: 64 hex> "\n"
+//! per entry: u32 LE payload length, 8 bytes of BLAKE3(payload), payload
 //! ```
 //!
-//! A line whose digest does not match (bit flip, truncation) is skipped.
+//! An entry whose digest does not match (bit flip, truncation) is skipped; a length
+//! that runs past the end stops the reading there.
 
 use super::{Post, PostKind};
 use crate::config::Config;
@@ -64,7 +68,7 @@ impl Memory {
 
 /// Name of the cache file inside the cache folder.
 pub const FILE: &str = "posts";
-const MAGIC: &str = "LNTPC001";
+const MAGIC: &str = "LNTPC002";
 /// How close to the recording a file's timestamps make its entry untrusted, in ns.
 /// Two seconds, as git: covers coarse file-system clocks (FAT: 2 s) and small skew.
 pub const RACY: i64 = 2_000_000_000;
@@ -134,10 +138,11 @@ impl Entry {
 /// The entries of one cache, by source path.
 #[derive(Debug, Default)]
 pub struct Store {
-    key: String,
-    entries: HashMap<PathBuf, Entry>,
-    /// Lines that were skipped (damaged, or a path seen twice): the file needs rewriting.
-    damaged: bool,
+    /// What the entries were made for (see [`key`]).
+    pub key: String,
+    pub entries: HashMap<PathBuf, Entry>,
+    /// Entries were skipped (damaged, or a path seen twice): the file needs rewriting.
+    pub damaged: bool,
 }
 
 /// The cache as one load sees it: opened before the files are read, finished after.
@@ -180,7 +185,11 @@ impl<'a> Session<'a> {
         let old = match mode {
             Mode::Off => return None,
             Mode::Memory(m) => m.lock().clone().unwrap_or_default(),
-            Mode::Disk => Arc::new(read_file(root).map(|t| parse(&t, &key)).unwrap_or_default()),
+            Mode::Disk => Arc::new(
+                read_file(root)
+                    .map(|b| decode(&b, Some(&key)))
+                    .unwrap_or_default(),
+            ),
         };
         // A store for another binary or other components is worth nothing.
         let old = if old.key == key {
@@ -275,7 +284,7 @@ impl<'a> Session<'a> {
                 };
                 *m.lock() = Some(Arc::new(store));
             }
-            Mode::Disk => write_file(self.root, &render(&self.key, &entries)),
+            Mode::Disk => write_file(self.root, &encode(&self.key, &entries)),
         }
     }
 }
@@ -285,43 +294,78 @@ fn wall_clock_ns() -> i64 {
     since(SystemTime::now()).map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
 }
 
-/// The digest written before each line's JSON.
-fn line_digest(json: &str) -> String {
-    let h = blake3::hash(json.as_bytes());
-    hex::encode(&h.as_bytes()[..8])
+/// The digest stored before each entry's payload.
+fn digest(payload: &[u8]) -> [u8; 8] {
+    let h = blake3::hash(payload);
+    let mut d = [0; 8];
+    d.copy_from_slice(&h.as_bytes()[..8]);
+    d
 }
 
-/// The cache file's text for `entries` (in the order given, so it is deterministic).
-pub fn render(key: &str, entries: &[Entry]) -> String {
-    let lines: Vec<String> = entries
+fn header(key: &str) -> String {
+    format!("{MAGIC} {key}\n")
+}
+
+/// The cache file's bytes for `entries` (in the order given, so it is deterministic).
+pub fn encode(key: &str, entries: &[Entry]) -> Vec<u8> {
+    let records: Vec<Vec<u8>> = entries
         .par_iter()
-        .filter_map(|e| serde_json::to_string(e).ok())
-        .map(|json| format!("{} {json}\n", line_digest(&json)))
+        .filter_map(|e| {
+            let payload = postcard::to_stdvec(e).ok()?;
+            let len = u32::try_from(payload.len()).ok()?;
+            let mut r = Vec::with_capacity(12 + payload.len());
+            r.extend_from_slice(&len.to_le_bytes());
+            r.extend_from_slice(&digest(&payload));
+            r.extend_from_slice(&payload);
+            Some(r)
+        })
         .collect();
-    let mut text = String::with_capacity(80 + lines.iter().map(String::len).sum::<usize>());
-    text.push_str(&format!("{MAGIC} {key}\n"));
-    for l in lines {
-        text.push_str(&l);
+    let mut out = header(key).into_bytes();
+    out.reserve(records.iter().map(Vec::len).sum());
+    for r in records {
+        out.extend_from_slice(&r);
     }
-    text
+    out
 }
 
-/// The entries in a cache file's text; nothing when it was made for another `key`.
-/// Lines that are damaged are skipped and mark the store for rewriting.
-pub fn parse(text: &str, key: &str) -> Store {
-    let mut lines = text.split_inclusive('\n');
-    let header = lines.next().unwrap_or("");
-    if header != format!("{MAGIC} {key}\n") {
+/// The entries in a cache file's bytes. With `want`, nothing when the file was made
+/// for another key. Damaged entries are skipped and mark the store for rewriting.
+pub fn decode(bytes: &[u8], want: Option<&str>) -> Store {
+    let Some(nl) = bytes.iter().position(|&b| b == b'\n') else {
+        return Store::default();
+    };
+    let Some(key) = std::str::from_utf8(&bytes[..=nl])
+        .ok()
+        .and_then(|h| h.strip_prefix(MAGIC)?.strip_prefix(' ')?.strip_suffix('\n'))
+    else {
+        return Store::default();
+    };
+    if want.is_some_and(|w| w != key) {
         return Store::default();
     }
-    let parsed: Vec<Option<Entry>> = lines
-        .collect::<Vec<_>>()
-        .par_iter()
-        .map(|l| parse_line(l))
-        .collect();
+    // Frame the records one after another (cheap), then check and decode them in parallel.
+    let mut records = Vec::new();
+    let mut rest = &bytes[nl + 1..];
     let mut damaged = false;
-    let mut entries = HashMap::with_capacity(parsed.len());
-    for e in parsed {
+    while !rest.is_empty() {
+        let Some((len, digest, tail)) = frame(rest) else {
+            damaged = true;
+            break;
+        };
+        let (payload, after) = tail.split_at(len);
+        records.push((digest, payload));
+        rest = after;
+    }
+    let decoded: Vec<Option<Entry>> = records
+        .par_iter()
+        .map(|(d, payload)| {
+            (digest(payload) == *d)
+                .then(|| postcard::from_bytes(payload).ok())
+                .flatten()
+        })
+        .collect();
+    let mut entries = HashMap::with_capacity(decoded.len());
+    for e in decoded {
         match e {
             Some(e) => {
                 if let Some(_twice) = entries.insert(e.post.source.clone(), e) {
@@ -338,18 +382,16 @@ pub fn parse(text: &str, key: &str) -> Store {
     }
 }
 
-/// One line `<digest> <json>\n`; `None` unless whole and matching its digest.
-fn parse_line(line: &str) -> Option<Entry> {
-    let line = line.strip_suffix('\n')?;
-    let (digest, json) = line.split_once(' ')?;
-    if digest != line_digest(json) {
-        return None;
-    }
-    serde_json::from_str(json).ok()
+/// The length, digest and remaining bytes of the record at the start of `b`, if whole.
+fn frame(b: &[u8]) -> Option<(usize, [u8; 8], &[u8])> {
+    let len = u32::from_le_bytes(b.get(..4)?.try_into().ok()?) as usize;
+    let digest: [u8; 8] = b.get(4..12)?.try_into().ok()?;
+    let tail = b.get(12..)?;
+    (tail.len() >= len).then_some((len, digest, tail))
 }
 
-/// The cache file's text, if the cache folder is ours; never read through a link.
-fn read_file(root: &Path) -> Option<String> {
+/// The cache file's bytes, if the cache folder is ours; never read through a link.
+fn read_file(root: &Path) -> Option<Vec<u8>> {
     let path = crate::cache_dir::existing(root)?.join(FILE);
     let mut f = std::fs::OpenOptions::new()
         .read(true)
@@ -359,21 +401,21 @@ fn read_file(root: &Path) -> Option<String> {
     if !f.metadata().ok()?.is_file() {
         return None;
     }
-    let mut text = String::new();
-    f.read_to_string(&mut text).ok()?;
-    Some(text)
+    let mut bytes = Vec::new();
+    f.read_to_end(&mut bytes).ok()?;
+    Some(bytes)
 }
 
 /// Replace the cache file in one rename: a concurrent build reads the old file or the
 /// new one, never a mix. Silently skipped when the folder is not ours or not writable.
-fn write_file(root: &Path, text: &str) {
+fn write_file(root: &Path, bytes: &[u8]) {
     let Some(dir) = crate::cache_dir::ensure(root) else {
         return;
     };
     let Ok(mut tmp) = tempfile::NamedTempFile::new_in(&dir) else {
         return;
     };
-    if tmp.write_all(text.as_bytes()).is_ok() {
+    if tmp.write_all(bytes).is_ok() {
         let _ = tmp.persist(dir.join(FILE));
     }
 }
@@ -457,10 +499,11 @@ mod tests {
     #[test]
     fn entries_round_trip_exactly() {
         let es = entries();
-        let text = render("k", &es);
-        assert!(text.starts_with("LNTPC001 k\n"));
-        let store = parse(&text, "k");
+        let bytes = encode("k", &es);
+        assert!(bytes.starts_with(b"LNTPC002 k\n"));
+        let store = decode(&bytes, Some("k"));
         assert!(!store.damaged);
+        assert_eq!(store.key, "k");
         assert_eq!(store.entries.len(), 3);
         for e in &es {
             same(e, &store.entries[&e.post.source]);
@@ -473,61 +516,78 @@ mod tests {
             .clone();
         assert_eq!(inc.started.timestamp_subsec_nanos(), 123_456_789);
         assert_eq!(inc.resolved, Some(at(1_793_530_800)));
-        // Rendering is deterministic.
-        assert_eq!(render("k", &es), text);
+        // Encoding is deterministic, and any key is read when none is asked for.
+        assert_eq!(encode("k", &es), bytes);
+        assert_eq!(decode(&bytes, None).entries.len(), 3);
     }
 
     #[test]
     fn another_key_or_garbage_gives_nothing() {
-        let text = render("k", &entries());
-        assert!(parse(&text, "other").entries.is_empty());
-        assert!(parse("", "k").entries.is_empty());
-        assert!(parse("\u{0}garbage\nmore\n", "k").entries.is_empty());
-        let store = parse("LNTPC001 k\nnot a line\n", "k");
+        let bytes = encode("k", &entries());
+        assert!(decode(&bytes, Some("other")).entries.is_empty());
+        assert!(decode(b"", Some("k")).entries.is_empty());
+        assert!(decode(b"\0garbage\nmore\n", None).entries.is_empty());
+        assert!(decode(b"LNTPC001 k\n", None).entries.is_empty());
+        let store = decode(b"LNTPC002 k\nnot a record at all", Some("k"));
         assert!(store.entries.is_empty());
         assert!(store.damaged);
+        let mut bad = encode("k", &[]);
+        bad.extend_from_slice(&4u32.to_le_bytes());
+        bad.extend_from_slice(&digest(b"abcd"));
+        bad.extend_from_slice(b"abcd");
+        let store = decode(&bad, Some("k"));
+        assert!(
+            store.entries.is_empty(),
+            "a whole record that is not an entry"
+        );
+        assert!(store.damaged);
+        assert!(!decode(&encode("k", &[]), Some("k")).damaged);
+    }
+
+    /// Where each record's payload starts and ends.
+    fn spans(bytes: &[u8]) -> Vec<(usize, usize)> {
+        let mut at = bytes.iter().position(|&b| b == b'\n').unwrap() + 1;
+        let mut v = Vec::new();
+        while at < bytes.len() {
+            let len = u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+            v.push((at + 12, at + 12 + len));
+            at += 12 + len;
+        }
+        v
     }
 
     #[test]
-    fn a_truncated_or_flipped_line_is_skipped_alone() {
+    fn a_truncated_or_flipped_entry_is_skipped_alone() {
         let es = entries();
-        let text = render("k", &es);
-        let cut = parse(&text[..text.len() - 10], "k");
+        let bytes = encode("k", &es);
+        let cut = decode(&bytes[..bytes.len() - 10], Some("k"));
         assert!(cut.damaged);
         assert_eq!(cut.entries.len(), 2);
         assert!(!cut.entries.contains_key(Path::new("content/news/c.md")));
-        // A line cut just before its newline is not whole either.
-        let cut = parse(&text[..text.len() - 1], "k");
+        let cut = decode(&bytes[..bytes.len() - 1], Some("k"));
         assert_eq!(cut.entries.len(), 2);
 
-        // Flip one bit inside the second entry's title: its digest no longer matches.
-        let i = text.find("\"title\":\"Restart\"").unwrap() + 10;
-        let mut bytes = text.clone().into_bytes();
-        bytes[i] ^= 0x01;
-        let flipped = parse(std::str::from_utf8(&bytes).unwrap(), "k");
-        assert!(flipped.damaged);
-        assert_eq!(flipped.entries.len(), 2);
-        assert!(
-            !flipped
-                .entries
-                .contains_key(Path::new("content/maintenance/b.md"))
-        );
-        same(
-            &es[0],
-            &flipped.entries[Path::new("content/incidents/a.md")],
-        );
-
-        // Flip a bit in a digest: the same.
-        let mut bytes = text.into_bytes();
-        let second_line = bytes.iter().position(|&b| b == b'\n').unwrap() + 1;
-        bytes[second_line] ^= 0x01;
-        let flipped = parse(std::str::from_utf8(&bytes).unwrap(), "k");
-        assert_eq!(flipped.entries.len(), 2);
-        assert!(
-            !flipped
-                .entries
-                .contains_key(Path::new("content/incidents/a.md"))
-        );
+        // Flip one bit in each place of the second record: its payload, its digest,
+        // its length. Only that entry is lost (a bad length loses the rest).
+        let [_, (start, end), _] = spans(&bytes)[..] else {
+            panic!("three records")
+        };
+        for (i, lost) in [
+            (start + (end - start) / 2, 1),
+            (start - 1, 1),
+            (start - 12, 2),
+        ] {
+            let mut flipped = bytes.clone();
+            flipped[i] ^= 0x01;
+            let got = decode(&flipped, Some("k"));
+            assert!(got.damaged, "bit {i}");
+            assert_eq!(got.entries.len(), 3 - lost, "bit {i}");
+            assert!(
+                !got.entries
+                    .contains_key(Path::new("content/maintenance/b.md"))
+            );
+            same(&es[0], &got.entries[Path::new("content/incidents/a.md")]);
+        }
     }
 
     #[test]
@@ -660,8 +720,8 @@ mod tests {
         let fresh = s.entry(&e.post, id, now);
         s.finish(vec![fresh]);
         let file = t.path().join(crate::cache_dir::DIR).join(FILE);
-        let text = std::fs::read_to_string(&file).unwrap();
-        assert_eq!(text.lines().count(), 2);
+        let text = std::fs::read(&file).unwrap();
+        assert_eq!(decode(&text, None).entries.len(), 1);
         let s = Session::open(&Mode::Disk, t.path(), &cfg).unwrap();
         assert!(
             s.hit(&e.post.source, PostKind::Incident, &id, now)
@@ -687,6 +747,6 @@ mod tests {
                 .is_none()
         );
         s.finish(vec![]);
-        assert_eq!(std::fs::read_to_string(elsewhere.join(FILE)).unwrap(), text);
+        assert_eq!(std::fs::read(elsewhere.join(FILE)).unwrap(), text);
     }
 }
