@@ -110,7 +110,43 @@ pub struct Entry {
     pub post: Post,
 }
 
+/// How an entry was made: the file's identity, when, and for which build time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stamp {
+    pub id: Identity,
+    pub recorded_ns: i64,
+    pub now0: chrono::DateTime<chrono::Utc>,
+}
+
+impl Stamp {
+    /// The file changed so close to the recording that a later same-size edit in the
+    /// same clock tick would leave its identity as recorded.
+    pub fn racy(&self) -> bool {
+        let limit = self.recorded_ns.saturating_sub(RACY);
+        self.id.mtime_ns >= limit || self.id.ctime_ns >= limit
+    }
+}
+
+/// An entry as written, borrowing the post: the same fields in the same order as
+/// [`Entry`], so postcard gives the same bytes without copying the post.
+#[derive(Serialize)]
+struct EntryRef<'a> {
+    id: Identity,
+    recorded_ns: i64,
+    now0: chrono::DateTime<chrono::Utc>,
+    post: &'a Post,
+}
+
 impl Entry {
+    /// How this entry was made.
+    pub fn stamp(&self) -> Stamp {
+        Stamp {
+            id: self.id,
+            recorded_ns: self.recorded_ns,
+            now0: self.now0,
+        }
+    }
+
     /// True when this entry may stand for the file at `rel` of `kind`, now `id`, in a
     /// build at `now`.
     pub fn fits(
@@ -130,8 +166,22 @@ impl Entry {
     /// The file changed so close to the recording that a later same-size edit in the
     /// same clock tick would leave its identity as recorded.
     pub fn racy(&self) -> bool {
-        let limit = self.recorded_ns.saturating_sub(RACY);
-        self.id.mtime_ns >= limit || self.id.ctime_ns >= limit
+        self.stamp().racy()
+    }
+
+    /// The post, when this entry [`fits`](Entry::fits); the post is moved, not copied.
+    pub fn into_hit(
+        self,
+        rel: &Path,
+        kind: PostKind,
+        id: &Identity,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Option<(Post, Stamp)> {
+        if !self.fits(rel, kind, id, now) {
+            return None;
+        }
+        let stamp = self.stamp();
+        Some((self.post, stamp))
     }
 }
 
@@ -145,23 +195,42 @@ pub struct Store {
     pub damaged: bool,
 }
 
+/// The entries a session starts from: its own (read from disk, moved out as used) or
+/// the server's (shared, copied as used).
+enum Old {
+    Owned(Store),
+    Shared(Arc<Store>),
+}
+
+impl Old {
+    fn store(&self) -> &Store {
+        match self {
+            Old::Owned(s) => s,
+            Old::Shared(s) => s,
+        }
+    }
+}
+
 /// The cache as one load sees it: opened before the files are read, finished after.
 pub struct Session<'a> {
     mode: &'a Mode,
     root: &'a Path,
     key: String,
-    old: Arc<Store>,
+    old: Old,
+    /// Entries in the cache when it was opened.
+    old_len: usize,
     recorded_ns: i64,
 }
 
 /// What the cache did for one file.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Outcome {
     /// Not cached (a diagnostic, no cache, or not trustworthy yet).
     None,
-    /// Taken from the cache, under this source path.
-    Hit(PathBuf),
+    /// Taken from the cache entry made so.
+    Hit(Stamp),
     /// Parsed now and worth keeping.
-    New(Box<Entry>),
+    New(Stamp),
 }
 
 /// The digest of what an entry depends on besides its file: this Lantern binary and
@@ -184,107 +253,101 @@ impl<'a> Session<'a> {
         let key = key(config, &crate::cache_dir::binary_identity());
         let old = match mode {
             Mode::Off => return None,
-            Mode::Memory(m) => m.lock().clone().unwrap_or_default(),
-            Mode::Disk => Arc::new(
+            Mode::Memory(m) => Old::Shared(m.lock().clone().unwrap_or_default()),
+            Mode::Disk => Old::Owned(
                 read_file(root)
                     .map(|b| decode(&b, Some(&key)))
                     .unwrap_or_default(),
             ),
         };
         // A store for another binary or other components is worth nothing.
-        let old = if old.key == key {
+        let old = if old.store().key == key {
             old
         } else {
-            Arc::new(Store::default())
+            Old::Owned(Store::default())
         };
         Some(Session {
             mode,
             root,
             key,
+            old_len: old.store().entries.len(),
             old,
             recorded_ns: wall_clock_ns(),
         })
     }
 
-    /// The cached post for the file at `rel` of `kind`, if its entry fits.
-    pub fn hit(
-        &self,
-        rel: &Path,
-        kind: PostKind,
-        id: &Identity,
-        now: chrono::DateTime<chrono::Utc>,
-    ) -> Option<Post> {
-        let e = self.old.entries.get(rel)?;
-        e.fits(rel, kind, id, now).then(|| e.post.clone())
+    /// The entry kept for `rel`, if any, to try with [`Entry::into_hit`]. Called once
+    /// per file, before the files are read in parallel.
+    pub fn take(&mut self, rel: &Path) -> Option<Entry> {
+        match &mut self.old {
+            Old::Owned(s) => s.entries.remove(rel),
+            Old::Shared(s) => s.entries.get(rel).cloned(),
+        }
     }
 
-    /// An entry for `post`, parsed without diagnostics from a file with identity `id`;
-    /// `None` when it could not be trusted by the next build anyway.
-    pub fn entry(&self, post: &Post, id: Identity, now: chrono::DateTime<chrono::Utc>) -> Outcome {
-        let e = Entry {
+    /// What to keep for a post parsed without diagnostics from a file with identity
+    /// `id`: nothing when the next build could not trust it anyway.
+    pub fn entry(&self, id: Identity, now: chrono::DateTime<chrono::Utc>) -> Outcome {
+        let stamp = Stamp {
             id,
             recorded_ns: self.recorded_ns,
             now0: now,
-            post: post.clone(),
         };
-        if e.racy() {
+        if stamp.racy() {
             Outcome::None
         } else {
-            Outcome::New(Box::new(e))
+            Outcome::New(stamp)
         }
     }
 
-    /// Keep what this load used and parsed, in file order; written only when it differs
-    /// from what was there (a steady rebuild writes nothing).
-    pub fn finish(self, outcomes: Vec<Outcome>) {
-        let old_len = self.old.entries.len();
-        let damaged = self.old.damaged;
-        // Entries move out of a store only this session holds; one also kept in
-        // memory (serve) is copied from.
-        let (mut owned, shared) = match Arc::try_unwrap(self.old) {
-            Ok(s) => (Some(s), None),
-            Err(a) => (None, Some(a)),
-        };
+    /// Keep what this load used and parsed, given per file in file order with its
+    /// post; written only when it differs from what was there (a steady rebuild
+    /// writes nothing).
+    pub fn finish<'p>(self, results: impl IntoIterator<Item = (&'p Outcome, Option<&'p Post>)>) {
         let mut hits = 0;
         let mut fresh = 0;
-        let mut entries = Vec::with_capacity(outcomes.len());
-        for o in outcomes {
-            match o {
-                Outcome::None => {}
-                Outcome::Hit(rel) => {
-                    let e = match (&mut owned, &shared) {
-                        (Some(s), _) => s.entries.remove(&rel),
-                        (None, Some(a)) => a.entries.get(&rel).cloned(),
-                        (None, None) => None,
-                    };
-                    if let Some(e) = e {
-                        hits += 1;
-                        entries.push(e);
-                    }
-                }
-                Outcome::New(e) => {
-                    fresh += 1;
-                    entries.push(*e);
-                }
+        let mut keep = Vec::new();
+        for (outcome, post) in results {
+            let (Some(post), Outcome::Hit(stamp) | Outcome::New(stamp)) = (post, outcome) else {
+                continue;
+            };
+            match outcome {
+                Outcome::Hit(_) => hits += 1,
+                _ => fresh += 1,
             }
+            keep.push(EntryRef {
+                id: stamp.id,
+                recorded_ns: stamp.recorded_ns,
+                now0: stamp.now0,
+                post,
+            });
         }
-        if fresh == 0 && hits == old_len && !damaged {
+        if fresh == 0 && hits == self.old_len && !self.old.store().damaged {
             return;
         }
         match self.mode {
             Mode::Off => {}
             Mode::Memory(m) => {
+                let entries = keep
+                    .into_iter()
+                    .map(|e| {
+                        let entry = Entry {
+                            id: e.id,
+                            recorded_ns: e.recorded_ns,
+                            now0: e.now0,
+                            post: e.post.clone(),
+                        };
+                        (entry.post.source.clone(), entry)
+                    })
+                    .collect();
                 let store = Store {
                     key: self.key,
-                    entries: entries
-                        .into_iter()
-                        .map(|e| (e.post.source.clone(), e))
-                        .collect(),
+                    entries,
                     damaged: false,
                 };
                 *m.lock() = Some(Arc::new(store));
             }
-            Mode::Disk => write_file(self.root, &encode(&self.key, &entries)),
+            Mode::Disk => write_file(self.root, &encode_refs(&self.key, &keep)),
         }
     }
 }
@@ -308,6 +371,19 @@ fn header(key: &str) -> String {
 
 /// The cache file's bytes for `entries` (in the order given, so it is deterministic).
 pub fn encode(key: &str, entries: &[Entry]) -> Vec<u8> {
+    let refs: Vec<EntryRef> = entries
+        .iter()
+        .map(|e| EntryRef {
+            id: e.id,
+            recorded_ns: e.recorded_ns,
+            now0: e.now0,
+            post: &e.post,
+        })
+        .collect();
+    encode_refs(key, &refs)
+}
+
+fn encode_refs(key: &str, entries: &[EntryRef]) -> Vec<u8> {
     let records: Vec<Vec<u8>> = entries
         .par_iter()
         .filter_map(|e| {
@@ -658,50 +734,54 @@ mod tests {
         };
         let cfg = config();
         let now = at(1_800_000_000);
-        let es = entries();
+        let p = entries().remove(0).post;
+        let rel = p.source.clone();
 
-        // First load: everything new.
-        let s = Session::open(&mode, t.path(), &cfg).unwrap();
-        assert!(
-            s.hit(&es[0].post.source, PostKind::Incident, &id(1), now)
-                .is_none()
-        );
-        let mut old = es[0].clone();
-        old.recorded_ns = s.recorded_ns;
-        old.id.mtime_ns = s.recorded_ns - 3 * RACY;
-        old.id.ctime_ns = old.id.mtime_ns;
-        let fresh = s.entry(&old.post, old.id, now);
+        // First load: nothing kept yet; the post is new.
+        let mut s = Session::open(&mode, t.path(), &cfg).unwrap();
+        assert!(s.take(&rel).is_none());
+        let id = Identity {
+            mtime_ns: s.recorded_ns - 3 * RACY,
+            ctime_ns: s.recorded_ns - 3 * RACY,
+            ..id(1)
+        };
+        let fresh = s.entry(id, now);
         assert!(matches!(fresh, Outcome::New(_)));
         // Just written: not worth keeping, the next load could not trust it.
         let racy = Identity {
             mtime_ns: s.recorded_ns,
-            ..old.id
+            ..id
         };
-        assert!(matches!(s.entry(&old.post, racy, now), Outcome::None));
-        s.finish(vec![fresh]);
+        assert_eq!(s.entry(racy, now), Outcome::None);
+        s.finish([(&fresh, Some(&p))]);
         let first = m.lock().clone().unwrap();
         assert_eq!(first.entries.len(), 1);
 
-        // A steady load hits and leaves the store as it was.
-        let s = Session::open(&mode, t.path(), &cfg).unwrap();
-        let rel = old.post.source.clone();
-        let got = s.hit(&rel, PostKind::Incident, &old.id, now).unwrap();
-        assert_eq!(format!("{got:?}"), format!("{:?}", old.post));
-        s.finish(vec![Outcome::Hit(rel.clone())]);
+        // A steady load hits (a copy: the server keeps its store) and leaves the
+        // store as it was.
+        let mut s = Session::open(&mode, t.path(), &cfg).unwrap();
+        let (got, stamp) = s
+            .take(&rel)
+            .unwrap()
+            .into_hit(&rel, PostKind::Incident, &id, now)
+            .unwrap();
+        assert_eq!(format!("{got:?}"), format!("{p:?}"));
+        assert_eq!(first.entries.len(), 1);
+        s.finish([(&Outcome::Hit(stamp), Some(&got))]);
         assert!(Arc::ptr_eq(&first, &m.lock().clone().unwrap()));
 
         // The file is gone: its entry is dropped.
         let s = Session::open(&mode, t.path(), &cfg).unwrap();
-        s.finish(vec![]);
+        s.finish([]);
         assert!(m.lock().clone().unwrap().entries.is_empty());
 
         // Other components: nothing from before is used.
         let s = Session::open(&mode, t.path(), &cfg).unwrap();
-        let again = s.entry(&old.post, old.id, now);
-        s.finish(vec![again]);
+        let again = s.entry(id, now);
+        s.finish([(&again, Some(&p))]);
         let other = crate::config::parse(&SITE.replace("id: db", "id: dbx")).unwrap();
-        let s = Session::open(&mode, t.path(), &other).unwrap();
-        assert!(s.hit(&rel, PostKind::Incident, &old.id, now).is_none());
+        let mut s = Session::open(&mode, t.path(), &other).unwrap();
+        assert!(s.take(&rel).is_none());
         assert!(Session::open(&Mode::Off, t.path(), &cfg).is_none());
     }
 
@@ -710,22 +790,33 @@ mod tests {
         let t = tempfile::tempdir().unwrap();
         let cfg = config();
         let now = at(1_800_000_000);
-        let e = entries().remove(0);
+        let p = entries().remove(0).post;
+        let rel = p.source.clone();
         let s = Session::open(&Mode::Disk, t.path(), &cfg).unwrap();
         let id = Identity {
             mtime_ns: s.recorded_ns - 3 * RACY,
             ctime_ns: s.recorded_ns - 3 * RACY,
-            ..e.id
+            ..id(1)
         };
-        let fresh = s.entry(&e.post, id, now);
-        s.finish(vec![fresh]);
+        let fresh = s.entry(id, now);
+        s.finish([(&fresh, Some(&p)), (&Outcome::None, None)]);
         let file = t.path().join(crate::cache_dir::DIR).join(FILE);
-        let text = std::fs::read(&file).unwrap();
-        assert_eq!(decode(&text, None).entries.len(), 1);
-        let s = Session::open(&Mode::Disk, t.path(), &cfg).unwrap();
-        assert!(
-            s.hit(&e.post.source, PostKind::Incident, &id, now)
-                .is_some()
+        let bytes = std::fs::read(&file).unwrap();
+        assert_eq!(decode(&bytes, None).entries.len(), 1);
+        let mut s = Session::open(&Mode::Disk, t.path(), &cfg).unwrap();
+        let e = s.take(&rel).unwrap();
+        assert!(s.take(&rel).is_none(), "moved out, not copied");
+        let (_, stamp) = e.into_hit(&rel, PostKind::Incident, &id, now).unwrap();
+        let before = std::fs::metadata(&file).unwrap().modified().unwrap();
+        s.finish([(&Outcome::Hit(stamp), Some(&p))]);
+        assert_eq!(
+            std::fs::metadata(&file).unwrap().modified().unwrap(),
+            before
+        );
+        assert_eq!(
+            std::fs::read(&file).unwrap(),
+            bytes,
+            "nothing changed, nothing written"
         );
 
         // A cache folder that is a link is neither read nor written through.
@@ -741,12 +832,9 @@ mod tests {
         .unwrap();
         std::fs::copy(&file, elsewhere.join(FILE)).unwrap();
         std::os::unix::fs::symlink(&elsewhere, u.path().join(crate::cache_dir::DIR)).unwrap();
-        let s = Session::open(&Mode::Disk, u.path(), &cfg).unwrap();
-        assert!(
-            s.hit(&e.post.source, PostKind::Incident, &id, now)
-                .is_none()
-        );
-        s.finish(vec![]);
-        assert_eq!(std::fs::read(elsewhere.join(FILE)).unwrap(), text);
+        let mut s = Session::open(&Mode::Disk, u.path(), &cfg).unwrap();
+        assert!(s.take(&rel).is_none());
+        s.finish([(&fresh, Some(&p))]);
+        assert_eq!(std::fs::read(elsewhere.join(FILE)).unwrap(), bytes);
     }
 }

@@ -1,6 +1,6 @@
 //! Reading post files from `content/<kind>/` into validated [`Post`]s.
 
-use super::cache::{Identity, Mode, Outcome, Session};
+use super::cache::{Entry, Identity, Mode, Outcome, Session};
 use super::frontmatter::{self, SplitError};
 use super::schema::{IncidentMeta, MaintenanceMeta, NewsMeta, RawUpdate};
 use super::validate::{self, Ctx};
@@ -46,40 +46,45 @@ pub fn load_posts_cached(
         }
     }
     // Without a config the posts cannot be fully checked: nothing is cached then.
-    let session = config.and_then(|c| Session::open(mode, root, c));
+    let mut session = config.and_then(|c| Session::open(mode, root, c));
+    let kept: Vec<Option<Entry>> = files
+        .iter()
+        .map(|(_, rel)| session.as_mut().and_then(|s| s.take(rel)))
+        .collect();
     // Files parse independently; results are gathered in file order, so messages
     // and posts come out the same whatever the number of threads.
     let loaded: Vec<(Option<Post>, Diagnostics, Outcome)> = files
         .par_iter()
-        .map(|(kind, rel)| {
+        .zip(kept)
+        .map(|((kind, rel), kept)| {
             let mut d = Diagnostics::default();
             let (post, outcome) = match &session {
                 None => (
                     load_one(root, rel, *kind, config, now, &mut d),
                     Outcome::None,
                 ),
-                Some(s) => load_cached(s, root, rel, *kind, config, now, &mut d),
+                Some(s) => load_cached(s, kept, root, rel, *kind, config, now, &mut d),
             };
             (post, d, outcome)
         })
         .collect();
+    if let Some(s) = session {
+        s.finish(loaded.iter().map(|(p, _, o)| (o, p.as_ref())));
+    }
     let mut posts = Vec::with_capacity(loaded.len());
-    let mut outcomes = Vec::with_capacity(loaded.len());
-    for (post, d, outcome) in loaded {
+    for (post, d, _) in loaded {
         diags.extend(d);
         posts.extend(post);
-        outcomes.push(outcome);
-    }
-    if let Some(s) = session {
-        s.finish(outcomes);
     }
     (posts, diags)
 }
 
-/// One post from the cache when its entry fits the file as it is, else parsed (and
+/// One post from its cache entry when that fits the file as it is, else parsed (and
 /// offered to the cache when it has no diagnostic at all).
+#[allow(clippy::too_many_arguments)]
 fn load_cached(
     session: &Session,
+    kept: Option<Entry>,
     root: &Path,
     rel: &Path,
     kind: PostKind,
@@ -90,10 +95,11 @@ fn load_cached(
     let path = root.join(rel);
     // `stat` follows a link inside the site as reading does: the identity is the
     // target's, so re-pointing or editing it is seen.
-    if let Ok(meta) = std::fs::metadata(&path)
-        && let Some(post) = session.hit(rel, kind, &Identity::of(&meta), now)
+    if let Some(entry) = kept
+        && let Ok(meta) = std::fs::metadata(&path)
+        && let Some((post, stamp)) = entry.into_hit(rel, kind, &Identity::of(&meta), now)
     {
-        return (Some(post), Outcome::Hit(rel.to_path_buf()));
+        return (Some(post), Outcome::Hit(stamp));
     }
     // The identity comes from the opened file, before its bytes are read: a change
     // after this point gives another identity next time (or a racy one).
@@ -112,7 +118,7 @@ fn load_cached(
     };
     let post = parse_post(bytes, rel, kind, config, now, diags);
     let outcome = match &post {
-        Some(p) if diags.is_empty() => session.entry(p, id, now),
+        Some(_) if diags.is_empty() => session.entry(id, now),
         _ => Outcome::None,
     };
     (post, outcome)
