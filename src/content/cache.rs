@@ -305,7 +305,7 @@ impl<'a> Session<'a> {
     /// writes nothing).
     pub fn finish<'p>(self, results: impl IntoIterator<Item = (&'p Outcome, Option<&'p Post>)>) {
         let mut hits = 0;
-        let mut fresh = 0;
+        let mut any_new = false;
         let mut keep = Vec::new();
         for (outcome, post) in results {
             let (Some(post), Outcome::Hit(stamp) | Outcome::New(stamp)) = (post, outcome) else {
@@ -313,7 +313,7 @@ impl<'a> Session<'a> {
             };
             match outcome {
                 Outcome::Hit(_) => hits += 1,
-                _ => fresh += 1,
+                _ => any_new = true,
             }
             keep.push(EntryRef {
                 id: stamp.id,
@@ -322,7 +322,7 @@ impl<'a> Session<'a> {
                 post,
             });
         }
-        if fresh == 0 && hits == self.old_len && !self.old.store().damaged {
+        if !any_new && hits == self.old_len && !self.old.store().damaged {
             return;
         }
         match self.mode {
