@@ -15,7 +15,7 @@ pub use load::{load_posts, load_posts_cached, parse_post};
 pub use schema::{Impact, IncidentStatus, MaintenanceStatus};
 
 /// One timestamped update of an incident or maintenance.
-// Serde: the post cache (`cache.rs`) stores parsed posts as JSON.
+// Serde: the post cache (`cache.rs`) stores parsed posts (postcard).
 #[derive(Debug, Clone, PartialEq, Hash, Serialize, Deserialize)]
 pub struct Update<S> {
     pub at: DateTime<Utc>,
