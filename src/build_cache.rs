@@ -6,7 +6,6 @@
 
 use crate::render::cache::{self, PageCache};
 use crate::theme::Theme;
-use std::fs;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -29,7 +28,7 @@ pub fn open(root: &Path, out: &Path, theme: &Theme) -> Arc<PageCache> {
         .unwrap_or_default();
     let live = crate::output::published_sums(out, root);
     Arc::new(PageCache::new(
-        cache::fingerprint(&theme.templates, &binary_identity()),
+        cache::fingerprint(&theme.templates, &crate::cache_dir::binary_identity()),
         &text,
         live,
     ))
@@ -39,24 +38,4 @@ pub fn open(root: &Path, out: &Path, theme: &Theme) -> Arc<PageCache> {
 /// does nothing if the cache folder is not a plain folder of ours or is not writable.
 pub fn save(root: &Path, out: &Path, text: &str) {
     crate::cache_dir::write(root, &name(out), text.as_bytes());
-}
-
-/// The running program's path, length and modification time: a rebuilt or upgraded
-/// Lantern (other rendering or clean-up code) never reuses an older one's pages.
-fn binary_identity() -> String {
-    let Ok(exe) = std::env::current_exe() else {
-        return String::from("unknown");
-    };
-    let meta = fs::metadata(&exe).ok();
-    let mtime = meta
-        .as_ref()
-        .and_then(|m| m.modified().ok())
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos());
-    format!(
-        "{} {} {} {mtime}",
-        env!("CARGO_PKG_VERSION"),
-        exe.display(),
-        meta.map_or(0, |m| m.len())
-    )
 }

@@ -103,6 +103,27 @@ fn is_marker(top: &Path) -> bool {
         .is_ok_and(|m| m.is_file())
 }
 
+/// The running program's path, length and modification time: a rebuilt or upgraded
+/// Lantern (other rendering, clean-up or validation code) never reuses an older one's
+/// pages or parsed posts.
+pub fn binary_identity() -> String {
+    let Ok(exe) = std::env::current_exe() else {
+        return String::from("unknown");
+    };
+    let meta = std::fs::metadata(&exe).ok();
+    let mtime = meta
+        .as_ref()
+        .and_then(|m| m.modified().ok())
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    format!(
+        "{} {} {} {mtime}",
+        env!("CARGO_PKG_VERSION"),
+        exe.display(),
+        meta.map_or(0, |m| m.len())
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -226,6 +226,7 @@ fn the_preview_reuses_pages_in_memory_with_the_same_bytes() {
         base_url: Some("http://127.0.0.1:4000/".into()),
         now: chrono::DateTime::from_timestamp(epoch, 0).unwrap(),
         health_cache: Default::default(),
+        post_cache: Default::default(),
     };
     let (first, reuse) =
         pipeline::render_site_reusing(&opts(EPOCH), &Files::new(), &Reuse::default(), &Unobserved)

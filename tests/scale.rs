@@ -34,6 +34,7 @@ fn work(n: usize) -> lantern::render::WorkCount {
         base_url: None,
         now: chrono::DateTime::from_timestamp(EPOCH, 0).unwrap(),
         health_cache: Default::default(),
+        post_cache: Default::default(),
     };
     let counter = lantern::render::WorkCounter::default();
     pipeline::render_site_observed(&opts, &counter).expect("the generated site builds");

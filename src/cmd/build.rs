@@ -33,6 +33,8 @@ pub fn execute(args: BuildArgs) -> anyhow::Result<()> {
         now,
         // Feed files already read by an earlier build are taken from the health cache.
         health_cache: crate::health::cache::Mode::Disk,
+        // Posts unchanged since an earlier build are taken from the post cache.
+        post_cache: crate::content::cache::Mode::Disk,
     };
     let shown = out.display().to_string();
     let on_wait = |pid: Option<u32>| {

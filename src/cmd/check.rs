@@ -13,6 +13,7 @@ pub fn execute(root: &Path) -> anyhow::Result<()> {
         base_url: None,
         now,
         health_cache: Default::default(),
+        post_cache: Default::default(),
     };
     // Rendering in memory also proves the templates work; nothing is written.
     let rendered =

@@ -28,6 +28,7 @@ pub fn execute(args: NotifyArgs) -> anyhow::Result<()> {
         base_url: None,
         now,
         health_cache: Default::default(),
+        post_cache: Default::default(),
     };
     let (site, warnings) = site::load(&opts).context("notify stopped; nothing was sent")?;
     super::print_warnings(&warnings);

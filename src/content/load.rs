@@ -1,5 +1,6 @@
 //! Reading post files from `content/<kind>/` into validated [`Post`]s.
 
+use super::cache::{Entry, Identity, Mode, Outcome, Session};
 use super::frontmatter::{self, SplitError};
 use super::schema::{IncidentMeta, MaintenanceMeta, NewsMeta, RawUpdate};
 use super::validate::{self, Ctx};
@@ -23,6 +24,17 @@ pub fn load_posts(
     config: Option<&Config>,
     now: DateTime<Utc>,
 ) -> (Vec<Post>, Diagnostics) {
+    load_posts_cached(root, config, now, &Mode::Off)
+}
+
+/// [`load_posts`], taking unchanged posts from the post cache `mode` instead of
+/// parsing them again; the same posts and messages in the same order either way.
+pub fn load_posts_cached(
+    root: &Path,
+    config: Option<&Config>,
+    now: DateTime<Utc>,
+    mode: &Mode,
+) -> (Vec<Post>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let mut files = Vec::new();
     let fence = Fence::site(root);
@@ -33,22 +45,83 @@ pub fn load_posts(
             diags.push(link.to_diagnostic());
         }
     }
+    // Without a config the posts cannot be fully checked: nothing is cached then.
+    let mut session = config.and_then(|c| Session::open(mode, root, c));
+    let kept: Vec<Option<Entry>> = files
+        .iter()
+        .map(|(_, rel)| session.as_mut().and_then(|s| s.take(rel)))
+        .collect();
     // Files parse independently; results are gathered in file order, so messages
     // and posts come out the same whatever the number of threads.
-    let loaded: Vec<(Option<Post>, Diagnostics)> = files
+    let loaded: Vec<(Option<Post>, Diagnostics, Outcome)> = files
         .par_iter()
-        .map(|(kind, rel)| {
+        .zip(kept)
+        .map(|((kind, rel), kept)| {
             let mut d = Diagnostics::default();
-            let post = load_one(root, rel, *kind, config, now, &mut d);
-            (post, d)
+            let (post, outcome) = match &session {
+                None => (
+                    load_one(root, rel, *kind, config, now, &mut d),
+                    Outcome::None,
+                ),
+                Some(s) => load_cached(s, kept, root, rel, *kind, config, now, &mut d),
+            };
+            (post, d, outcome)
         })
         .collect();
+    if let Some(s) = session {
+        s.finish(loaded.iter().map(|(p, _, o)| (o, p.as_ref())));
+    }
     let mut posts = Vec::with_capacity(loaded.len());
-    for (post, d) in loaded {
+    for (post, d, _) in loaded {
         diags.extend(d);
         posts.extend(post);
     }
     (posts, diags)
+}
+
+/// One post from its cache entry when that fits the file as it is, else parsed (and
+/// offered to the cache when it has no diagnostic at all).
+#[allow(clippy::too_many_arguments)]
+fn load_cached(
+    session: &Session,
+    kept: Option<Entry>,
+    root: &Path,
+    rel: &Path,
+    kind: PostKind,
+    config: Option<&Config>,
+    now: DateTime<Utc>,
+    diags: &mut Diagnostics,
+) -> (Option<Post>, Outcome) {
+    let path = root.join(rel);
+    // `stat` follows a link inside the site as reading does: the identity is the
+    // target's, so re-pointing or editing it is seen.
+    if let Some(entry) = kept
+        && let Ok(meta) = std::fs::metadata(&path)
+        && let Some((post, stamp)) = entry.into_hit(rel, kind, &Identity::of(&meta), now)
+    {
+        return (Some(post), Outcome::Hit(stamp));
+    }
+    // The identity comes from the opened file, before its bytes are read: a change
+    // after this point gives another identity next time (or a racy one).
+    let read = std::fs::File::open(&path).and_then(|mut f| {
+        let id = Identity::of(&f.metadata()?);
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut bytes)?;
+        Ok((id, bytes))
+    });
+    let (id, bytes) = match read {
+        Ok(r) => r,
+        Err(e) => {
+            diags.push(Diagnostic::error(rel, format!("cannot read the file: {e}")));
+            return (None, Outcome::None);
+        }
+    };
+    let post = parse_post(bytes, rel, kind, config, now, diags);
+    let outcome = match &post {
+        Some(_) if diags.is_empty() => session.entry(id, now),
+        _ => Outcome::None,
+    };
+    (post, outcome)
 }
 
 /// Markdown files directly in `content/<kind>/` (relative to the root), sorted; hidden

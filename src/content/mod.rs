@@ -1,19 +1,22 @@
 //! Posts: incidents, maintenance and news, loaded from Markdown with YAML front matter.
 
+pub mod cache;
 pub mod frontmatter;
 mod load;
 pub mod schema;
 mod validate;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
 pub use crate::vocab::PostKind;
-pub use load::{load_posts, parse_post};
+pub use load::{load_posts, load_posts_cached, parse_post};
 pub use schema::{Impact, IncidentStatus, MaintenanceStatus};
 
 /// One timestamped update of an incident or maintenance.
-#[derive(Debug, Clone, PartialEq, Hash)]
+// Serde: the post cache (`cache.rs`) stores parsed posts (postcard).
+#[derive(Debug, Clone, PartialEq, Hash, Serialize, Deserialize)]
 pub struct Update<S> {
     pub at: DateTime<Utc>,
     pub status: S,
@@ -24,7 +27,7 @@ pub struct Update<S> {
 }
 
 /// A post loaded and validated.
-#[derive(Debug, Clone, Hash)]
+#[derive(Debug, Clone, Hash, Serialize, Deserialize)]
 pub struct Post {
     pub kind: PostKind,
     /// From the file name; the page is published at `<kind>/<slug>/`.
@@ -40,7 +43,7 @@ pub struct Post {
 }
 
 /// What differs between post kinds.
-#[derive(Debug, Clone, Hash)]
+#[derive(Debug, Clone, Hash, Serialize, Deserialize)]
 pub enum Detail {
     Incident(Incident),
     Maintenance(Maintenance),
@@ -48,7 +51,7 @@ pub enum Detail {
 }
 
 /// Incident-specific fields.
-#[derive(Debug, Clone, Hash)]
+#[derive(Debug, Clone, Hash, Serialize, Deserialize)]
 pub struct Incident {
     pub impact: Impact,
     pub started: DateTime<Utc>,
@@ -64,14 +67,14 @@ pub struct Incident {
 }
 
 /// A data-loss notice.
-#[derive(Debug, Clone, Hash)]
+#[derive(Debug, Clone, Hash, Serialize, Deserialize)]
 pub struct DataLossNotice {
     pub report_by: Option<NaiveDate>,
     pub note: Option<String>,
 }
 
 /// Maintenance-specific fields.
-#[derive(Debug, Clone, Hash)]
+#[derive(Debug, Clone, Hash, Serialize, Deserialize)]
 pub struct Maintenance {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
@@ -83,7 +86,7 @@ pub struct Maintenance {
 }
 
 /// News-specific fields.
-#[derive(Debug, Clone, Hash)]
+#[derive(Debug, Clone, Hash, Serialize, Deserialize)]
 pub struct News {
     pub date: DateTime<Utc>,
 }

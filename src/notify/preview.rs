@@ -30,6 +30,7 @@ pub fn preview(root: &Path, now: DateTime<Utc>) -> Result<Option<(Vec<Pending>, 
         base_url: None,
         now,
         health_cache: Default::default(),
+        post_cache: Default::default(),
     };
     let (site, _) = site::load(&opts).map_err(|e| e.to_string())?;
     let Some(cfg) = site.config.notify.clone() else {

@@ -124,6 +124,7 @@ pub fn panel(state: &State, snap: &Snapshot) -> Result<String, DiffError> {
             base_url: None,
             now,
             health_cache: state.health_cache.clone(),
+            post_cache: state.post_cache.clone(),
         };
         pipeline::render_site(&opts).map_err(|e| e.to_string())
     });

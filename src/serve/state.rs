@@ -50,6 +50,9 @@ pub struct State {
     /// Parsed feed files kept between rebuilds: a rebuild re-reads only feed files that
     /// changed, and only their appended lines. In memory: the preview writes nothing.
     pub health_cache: crate::health::cache::Mode,
+    /// Parsed posts kept between rebuilds: a save re-parses only the files that
+    /// changed. In memory, for the same reason.
+    pub post_cache: crate::content::cache::Mode,
     current: RwLock<Arc<Snapshot>>,
     /// Digests of the last good build's pages: unchanged pages are not rendered again.
     reuse: std::sync::Mutex<pipeline::Reuse>,
@@ -70,6 +73,7 @@ impl State {
             base_url,
             hub: Hub::new(0, None),
             health_cache: crate::health::cache::Mode::Memory(Default::default()),
+            post_cache: crate::content::cache::Mode::Memory(Default::default()),
             current: RwLock::new(Arc::new(empty)),
             reuse: Default::default(),
             shutdown: AtomicBool::new(false),
@@ -104,6 +108,7 @@ impl State {
                 base_url: Some(self.base_url.clone()),
                 now,
                 health_cache: self.health_cache.clone(),
+                post_cache: self.post_cache.clone(),
             };
             let (rendered, next) = pipeline::render_site_reusing(
                 &opts,

@@ -21,6 +21,9 @@ pub struct LoadOptions {
     /// Where parsed health-feed files are kept between builds (`build`: on disk,
     /// `serve`: in memory, otherwise none).
     pub health_cache: health::cache::Mode,
+    /// Where parsed posts are kept between builds (`build`: on disk, `serve`: in
+    /// memory, otherwise none).
+    pub post_cache: content::cache::Mode,
 }
 
 /// The loaded, validated site and everything derived from it.
@@ -80,7 +83,8 @@ pub fn load(opts: &LoadOptions) -> Result<(Site, Diagnostics), InvalidSite> {
         ));
         return Err(InvalidSite(diags));
     }
-    let (posts, post_diags) = content::load_posts(&opts.root, Some(&config), opts.now);
+    let (posts, post_diags) =
+        content::load_posts_cached(&opts.root, Some(&config), opts.now, &opts.post_cache);
     diags.extend(post_diags);
     let (feed, grid, feed_diags) =
         health::read_feed(&opts.root, &config, opts.now, &opts.health_cache);

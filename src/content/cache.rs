@@ -1,0 +1,840 @@
+//! The post cache: posts parsed by an earlier build, reused while their file is
+//! unchanged, so a cron rebuild does not parse thousands of YAML front matters again.
+//!
+//! An optimisation only: a missing, unreadable, truncated or garbage cache, or any
+//! entry that does not match the file as it is now, means the file is parsed again,
+//! with the same result. Only posts that parsed with no diagnostic at all are kept,
+//! so every message is produced by a real parse, exactly as without a cache.
+//!
+//! An entry is used when all of these hold:
+//! - the cache was made by this very Lantern binary for the same component ids (the
+//!   only part of the config validation reads): the `key` in the header;
+//! - same path and post kind, and the file's `(dev, inode, size, mtime, ctime)` match;
+//! - the file's mtime and ctime are more than [`RACY`] before the moment the entry was
+//!   recorded: an edit within the same clock tick as the reading, keeping the size,
+//!   would otherwise leave the identity unchanged (git's "racy timestamps");
+//! - the build's `now` is not before the entry's: validation's only time-dependent
+//!   messages are warnings about dates after `now`, which can only disappear as time
+//!   passes, so a post clean at `now0` is clean at any later `now`.
+//!
+//! `lantern build` keeps the cache in `<root>/.lantern-cache/posts` (see `cache_dir`);
+//! `lantern serve` keeps it in memory. The file is binary, since 10,000 posts make
+//! 25 MB (bodies included) and JSON text of that size took as long to read as the
+//! YAML it saves; each entry is the post's serde data in postcard, so a field added to
+//! `Post` is cached with no code here:
+//!
+//! ```text
+//! "LNTPC002" <key: 64 hex> "\n"
+//! per entry: u32 LE payload length, 8 bytes of BLAKE3(payload), payload
+//! ```
+//!
+//! An entry whose digest does not match (bit flip, truncation) is skipped; a length
+//! that runs past the end stops the reading there.
+
+use super::{Post, PostKind};
+use crate::config::Config;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::fs::Metadata;
+use std::io::{Read, Write};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::SystemTime;
+
+/// Where entries are kept; chosen by the command, carried in the load options.
+#[derive(Debug, Clone, Default)]
+pub enum Mode {
+    /// No cache: every post is parsed (the library default, `check`, `notify`).
+    #[default]
+    Off,
+    /// In this process's memory only (`lantern serve`: the preview writes nothing).
+    /// Clones share one store, so the server keeps it across rebuilds.
+    Memory(Memory),
+    /// On disk in `<root>/.lantern-cache/posts` (`lantern build`).
+    Disk,
+}
+
+/// Entries kept in memory, shared by every clone.
+#[derive(Debug, Clone, Default)]
+pub struct Memory(Arc<Mutex<Option<Arc<Store>>>>);
+
+impl Memory {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Arc<Store>>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Name of the cache file inside the cache folder.
+pub const FILE: &str = "posts";
+const MAGIC: &str = "LNTPC002";
+/// How close to the recording a file's timestamps make its entry untrusted, in ns.
+/// Two seconds, as git: covers coarse file-system clocks (FAT: 2 s) and small skew.
+pub const RACY: i64 = 2_000_000_000;
+
+/// What identifies a file's contents without reading them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    pub dev: u64,
+    pub ino: u64,
+    pub size: u64,
+    pub mtime_ns: i64,
+    pub ctime_ns: i64,
+}
+
+impl Identity {
+    /// The identity of the file `meta` describes.
+    pub fn of(meta: &Metadata) -> Identity {
+        let ns = |s: i64, n: i64| s.saturating_mul(1_000_000_000).saturating_add(n);
+        Identity {
+            dev: meta.dev(),
+            ino: meta.ino(),
+            size: meta.size(),
+            mtime_ns: ns(meta.mtime(), meta.mtime_nsec()),
+            ctime_ns: ns(meta.ctime(), meta.ctime_nsec()),
+        }
+    }
+}
+
+/// One post as parsed from a file with a given identity.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Entry {
+    /// The file as it was read.
+    pub id: Identity,
+    /// Wall-clock time (ns since the epoch) just before the file was read.
+    pub recorded_ns: i64,
+    /// The build time it was validated at (no diagnostics then, nor at any later time).
+    pub now0: chrono::DateTime<chrono::Utc>,
+    /// What `parse_post` returned; its `source` and `kind` are part of the key.
+    pub post: Post,
+}
+
+/// How an entry was made: the file's identity, when, and for which build time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stamp {
+    pub id: Identity,
+    pub recorded_ns: i64,
+    pub now0: chrono::DateTime<chrono::Utc>,
+}
+
+impl Stamp {
+    /// The file changed so close to the recording that a later same-size edit in the
+    /// same clock tick would leave its identity as recorded.
+    pub fn racy(&self) -> bool {
+        let limit = self.recorded_ns.saturating_sub(RACY);
+        self.id.mtime_ns >= limit || self.id.ctime_ns >= limit
+    }
+}
+
+/// An entry as written, borrowing the post: the same fields in the same order as
+/// [`Entry`], so postcard gives the same bytes without copying the post.
+#[derive(Serialize)]
+struct EntryRef<'a> {
+    id: Identity,
+    recorded_ns: i64,
+    now0: chrono::DateTime<chrono::Utc>,
+    post: &'a Post,
+}
+
+impl Entry {
+    /// How this entry was made.
+    pub fn stamp(&self) -> Stamp {
+        Stamp {
+            id: self.id,
+            recorded_ns: self.recorded_ns,
+            now0: self.now0,
+        }
+    }
+
+    /// True when this entry may stand for the file at `rel` of `kind`, now `id`, in a
+    /// build at `now`.
+    pub fn fits(
+        &self,
+        rel: &Path,
+        kind: PostKind,
+        id: &Identity,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> bool {
+        self.post.source == rel
+            && self.post.kind == kind
+            && self.id == *id
+            && now >= self.now0
+            && !self.racy()
+    }
+
+    /// The file changed so close to the recording that a later same-size edit in the
+    /// same clock tick would leave its identity as recorded.
+    pub fn racy(&self) -> bool {
+        self.stamp().racy()
+    }
+
+    /// The post, when this entry [`fits`](Entry::fits); the post is moved, not copied.
+    pub fn into_hit(
+        self,
+        rel: &Path,
+        kind: PostKind,
+        id: &Identity,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Option<(Post, Stamp)> {
+        if !self.fits(rel, kind, id, now) {
+            return None;
+        }
+        let stamp = self.stamp();
+        Some((self.post, stamp))
+    }
+}
+
+/// The entries of one cache, by source path.
+#[derive(Debug, Default)]
+pub struct Store {
+    /// What the entries were made for (see [`key`]).
+    pub key: String,
+    pub entries: HashMap<PathBuf, Entry>,
+    /// Entries were skipped (damaged, or a path seen twice): the file needs rewriting.
+    pub damaged: bool,
+}
+
+/// The entries a session starts from: its own (read from disk, moved out as used) or
+/// the server's (shared, copied as used).
+enum Old {
+    Owned(Store),
+    Shared(Arc<Store>),
+}
+
+impl Old {
+    fn store(&self) -> &Store {
+        match self {
+            Old::Owned(s) => s,
+            Old::Shared(s) => s,
+        }
+    }
+}
+
+/// The cache as one load sees it: opened before the files are read, finished after.
+pub struct Session<'a> {
+    mode: &'a Mode,
+    root: &'a Path,
+    key: String,
+    old: Old,
+    /// Entries in the cache when it was opened.
+    old_len: usize,
+    recorded_ns: i64,
+}
+
+/// What the cache did for one file.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Outcome {
+    /// Not cached (a diagnostic, no cache, or not trustworthy yet).
+    None,
+    /// Taken from the cache entry made so.
+    Hit(Stamp),
+    /// Parsed now and worth keeping.
+    New(Stamp),
+}
+
+/// The digest of what an entry depends on besides its file: this Lantern binary and
+/// the component ids posts are checked against.
+pub fn key(config: &Config, binary: &str) -> String {
+    let mut h = blake3::Hasher::new();
+    h.update(MAGIC.as_bytes());
+    h.update(&(binary.len() as u64).to_le_bytes());
+    h.update(binary.as_bytes());
+    for c in &config.components {
+        h.update(&(c.id.len() as u64).to_le_bytes());
+        h.update(c.id.as_bytes());
+    }
+    h.finalize().to_hex().to_string()
+}
+
+impl<'a> Session<'a> {
+    /// Open the cache for a load with `config`; `None` when the mode is `Off`.
+    pub fn open(mode: &'a Mode, root: &'a Path, config: &Config) -> Option<Session<'a>> {
+        let key = key(config, &crate::cache_dir::binary_identity());
+        let old = match mode {
+            Mode::Off => return None,
+            Mode::Memory(m) => Old::Shared(m.lock().clone().unwrap_or_default()),
+            Mode::Disk => Old::Owned(
+                read_file(root)
+                    .map(|b| decode(&b, Some(&key)))
+                    .unwrap_or_default(),
+            ),
+        };
+        // A store for another binary or other components is worth nothing.
+        let old = if old.store().key == key {
+            old
+        } else {
+            Old::Owned(Store::default())
+        };
+        Some(Session {
+            mode,
+            root,
+            key,
+            old_len: old.store().entries.len(),
+            old,
+            recorded_ns: wall_clock_ns(),
+        })
+    }
+
+    /// The entry kept for `rel`, if any, to try with [`Entry::into_hit`]. Called once
+    /// per file, before the files are read in parallel.
+    pub fn take(&mut self, rel: &Path) -> Option<Entry> {
+        match &mut self.old {
+            Old::Owned(s) => s.entries.remove(rel),
+            Old::Shared(s) => s.entries.get(rel).cloned(),
+        }
+    }
+
+    /// What to keep for a post parsed without diagnostics from a file with identity
+    /// `id`: nothing when the next build could not trust it anyway.
+    pub fn entry(&self, id: Identity, now: chrono::DateTime<chrono::Utc>) -> Outcome {
+        let stamp = Stamp {
+            id,
+            recorded_ns: self.recorded_ns,
+            now0: now,
+        };
+        if stamp.racy() {
+            Outcome::None
+        } else {
+            Outcome::New(stamp)
+        }
+    }
+
+    /// Keep what this load used and parsed, given per file in file order with its
+    /// post; written only when it differs from what was there (a steady rebuild
+    /// writes nothing).
+    pub fn finish<'p>(self, results: impl IntoIterator<Item = (&'p Outcome, Option<&'p Post>)>) {
+        let mut hits = 0;
+        let mut any_new = false;
+        let mut keep = Vec::new();
+        for (outcome, post) in results {
+            let (Some(post), Outcome::Hit(stamp) | Outcome::New(stamp)) = (post, outcome) else {
+                continue;
+            };
+            match outcome {
+                Outcome::Hit(_) => hits += 1,
+                _ => any_new = true,
+            }
+            keep.push(EntryRef {
+                id: stamp.id,
+                recorded_ns: stamp.recorded_ns,
+                now0: stamp.now0,
+                post,
+            });
+        }
+        if !any_new && hits == self.old_len && !self.old.store().damaged {
+            return;
+        }
+        match self.mode {
+            Mode::Off => {}
+            Mode::Memory(m) => {
+                let entries = keep
+                    .into_iter()
+                    .map(|e| {
+                        let entry = Entry {
+                            id: e.id,
+                            recorded_ns: e.recorded_ns,
+                            now0: e.now0,
+                            post: e.post.clone(),
+                        };
+                        (entry.post.source.clone(), entry)
+                    })
+                    .collect();
+                let store = Store {
+                    key: self.key,
+                    entries,
+                    damaged: false,
+                };
+                *m.lock() = Some(Arc::new(store));
+            }
+            Mode::Disk => write_file(self.root, &encode_refs(&self.key, &keep)),
+        }
+    }
+}
+
+fn wall_clock_ns() -> i64 {
+    let since = |t: SystemTime| t.duration_since(SystemTime::UNIX_EPOCH);
+    since(SystemTime::now()).map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+}
+
+/// The digest stored before each entry's payload.
+fn digest(payload: &[u8]) -> [u8; 8] {
+    let h = blake3::hash(payload);
+    let mut d = [0; 8];
+    d.copy_from_slice(&h.as_bytes()[..8]);
+    d
+}
+
+fn header(key: &str) -> String {
+    format!("{MAGIC} {key}\n")
+}
+
+/// The cache file's bytes for `entries` (in the order given, so it is deterministic).
+pub fn encode(key: &str, entries: &[Entry]) -> Vec<u8> {
+    let refs: Vec<EntryRef> = entries
+        .iter()
+        .map(|e| EntryRef {
+            id: e.id,
+            recorded_ns: e.recorded_ns,
+            now0: e.now0,
+            post: &e.post,
+        })
+        .collect();
+    encode_refs(key, &refs)
+}
+
+fn encode_refs(key: &str, entries: &[EntryRef]) -> Vec<u8> {
+    let records: Vec<Vec<u8>> = entries
+        .par_iter()
+        .filter_map(|e| {
+            let payload = postcard::to_stdvec(e).ok()?;
+            let len = u32::try_from(payload.len()).ok()?;
+            let mut r = Vec::with_capacity(12 + payload.len());
+            r.extend_from_slice(&len.to_le_bytes());
+            r.extend_from_slice(&digest(&payload));
+            r.extend_from_slice(&payload);
+            Some(r)
+        })
+        .collect();
+    let mut out = header(key).into_bytes();
+    out.reserve(records.iter().map(Vec::len).sum());
+    for r in records {
+        out.extend_from_slice(&r);
+    }
+    out
+}
+
+/// The entries in a cache file's bytes. With `want`, nothing when the file was made
+/// for another key. Damaged entries are skipped and mark the store for rewriting.
+pub fn decode(bytes: &[u8], want: Option<&str>) -> Store {
+    let Some(nl) = bytes.iter().position(|&b| b == b'\n') else {
+        return Store::default();
+    };
+    let Some(key) = std::str::from_utf8(&bytes[..=nl])
+        .ok()
+        .and_then(|h| h.strip_prefix(MAGIC)?.strip_prefix(' ')?.strip_suffix('\n'))
+    else {
+        return Store::default();
+    };
+    if want.is_some_and(|w| w != key) {
+        return Store::default();
+    }
+    // Frame the records one after another (cheap), then check and decode them in parallel.
+    let mut records = Vec::new();
+    let mut rest = &bytes[nl + 1..];
+    let mut damaged = false;
+    while !rest.is_empty() {
+        let Some((len, digest, tail)) = frame(rest) else {
+            damaged = true;
+            break;
+        };
+        let (payload, after) = tail.split_at(len);
+        records.push((digest, payload));
+        rest = after;
+    }
+    let decoded: Vec<Option<Entry>> = records
+        .par_iter()
+        .map(|(d, payload)| {
+            (digest(payload) == *d)
+                .then(|| postcard::from_bytes(payload).ok())
+                .flatten()
+        })
+        .collect();
+    let mut entries = HashMap::with_capacity(decoded.len());
+    for e in decoded {
+        match e {
+            Some(e) => {
+                if let Some(_twice) = entries.insert(e.post.source.clone(), e) {
+                    damaged = true;
+                }
+            }
+            None => damaged = true,
+        }
+    }
+    Store {
+        key: key.to_string(),
+        entries,
+        damaged,
+    }
+}
+
+/// The length, digest and remaining bytes of the record at the start of `b`, if whole.
+fn frame(b: &[u8]) -> Option<(usize, [u8; 8], &[u8])> {
+    let len = u32::from_le_bytes(b.get(..4)?.try_into().ok()?) as usize;
+    let digest: [u8; 8] = b.get(4..12)?.try_into().ok()?;
+    let tail = b.get(12..)?;
+    (tail.len() >= len).then_some((len, digest, tail))
+}
+
+/// The cache file's bytes, if the cache folder is ours; never read through a link.
+fn read_file(root: &Path) -> Option<Vec<u8>> {
+    let path = crate::cache_dir::existing(root)?.join(FILE);
+    let mut f = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+        .ok()?;
+    if !f.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    f.read_to_end(&mut bytes).ok()?;
+    Some(bytes)
+}
+
+/// Replace the cache file in one rename: a concurrent build reads the old file or the
+/// new one, never a mix. Silently skipped when the folder is not ours or not writable.
+fn write_file(root: &Path, bytes: &[u8]) {
+    let Some(dir) = crate::cache_dir::ensure(root) else {
+        return;
+    };
+    let Ok(mut tmp) = tempfile::NamedTempFile::new_in(&dir) else {
+        return;
+    };
+    if tmp.write_all(bytes).is_ok() {
+        let _ = tmp.persist(dir.join(FILE));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::Diagnostics;
+    use chrono::{DateTime, TimeZone, Utc};
+
+    const SITE: &str = "title: T\nbase_url: https://status.example/\ncomponents:\n  - { id: web, name: Web }\n  - { id: db, name: Database }\n";
+
+    const INCIDENT: &str = "---\ntitle: \"Slow <web> \\u00e9\"\nimpact: minor\ncomponents: [web, db]\nstarted: 2026-11-01T10:00:00.123456789Z\nresolved: 2026-11-01T13:00:00+02:00\ndata_loss:\n  report_by: 2026-11-30\n  note: \"Tell us\"\nupdates:\n  - at: 2026-11-01T10:00:00Z\n    status: investigating\n    text: \"Slow \\\"pages\\\"\\n\"\n  - at: 2026-11-01T09:00:00Z\n    status: resolved\n    text: Fine\n---\nBody with\ttabs and ünïcode\r\n\n";
+    const MAINTENANCE: &str = "---\ntitle: Restart\ncomponents: [db]\nscheduled_start: 2026-11-10T02:00:00Z\nscheduled_end: 2026-11-10T03:00:00Z\nupdates:\n  - at: 2026-11-10T02:00:00Z\n    status: in_progress\n    text: Started\n---\n";
+    const NEWS: &str =
+        "---\ntitle: Hello\ndraft: true\ndate: 2026-11-15T08:00:00Z\n---\nNews *body*.\n";
+
+    fn at(secs: i64) -> DateTime<Utc> {
+        Utc.timestamp_opt(secs, 0).unwrap()
+    }
+
+    fn config() -> Config {
+        crate::config::parse(SITE).unwrap()
+    }
+
+    fn post(text: &str, rel: &str, kind: PostKind) -> Post {
+        let mut d = Diagnostics::default();
+        let p = super::super::parse_post(
+            text.as_bytes().to_vec(),
+            Path::new(rel),
+            kind,
+            Some(&config()),
+            at(1_800_000_000),
+            &mut d,
+        );
+        assert!(d.is_empty(), "{d:?}");
+        p.unwrap()
+    }
+
+    fn id(n: u64) -> Identity {
+        Identity {
+            dev: 1,
+            ino: n,
+            size: 100 + n,
+            mtime_ns: 1_000_000_000_000,
+            ctime_ns: 1_000_000_000_001,
+        }
+    }
+
+    fn entry(p: Post, n: u64) -> Entry {
+        Entry {
+            id: id(n),
+            recorded_ns: 1_000_000_000_000 + 10 * RACY,
+            now0: at(1_800_000_000),
+            post: p,
+        }
+    }
+
+    fn entries() -> Vec<Entry> {
+        vec![
+            entry(
+                post(INCIDENT, "content/incidents/a.md", PostKind::Incident),
+                1,
+            ),
+            entry(
+                post(
+                    MAINTENANCE,
+                    "content/maintenance/b.md",
+                    PostKind::Maintenance,
+                ),
+                2,
+            ),
+            entry(post(NEWS, "content/news/c.md", PostKind::News), 3),
+        ]
+    }
+
+    fn same(a: &Entry, b: &Entry) {
+        assert_eq!(format!("{a:?}"), format!("{b:?}"));
+    }
+
+    #[test]
+    fn entries_round_trip_exactly() {
+        let es = entries();
+        let bytes = encode("k", &es);
+        assert!(bytes.starts_with(b"LNTPC002 k\n"));
+        let store = decode(&bytes, Some("k"));
+        assert!(!store.damaged);
+        assert_eq!(store.key, "k");
+        assert_eq!(store.entries.len(), 3);
+        for e in &es {
+            same(e, &store.entries[&e.post.source]);
+        }
+        // Sub-second times and offsets come back as the same instants.
+        let inc = store.entries[Path::new("content/incidents/a.md")]
+            .post
+            .incident()
+            .unwrap()
+            .clone();
+        assert_eq!(inc.started.timestamp_subsec_nanos(), 123_456_789);
+        assert_eq!(inc.resolved, Some(at(1_793_530_800)));
+        // Encoding is deterministic, and any key is read when none is asked for.
+        assert_eq!(encode("k", &es), bytes);
+        assert_eq!(decode(&bytes, None).entries.len(), 3);
+    }
+
+    #[test]
+    fn another_key_or_garbage_gives_nothing() {
+        let bytes = encode("k", &entries());
+        assert!(decode(&bytes, Some("other")).entries.is_empty());
+        assert!(decode(b"", Some("k")).entries.is_empty());
+        assert!(decode(b"\0garbage\nmore\n", None).entries.is_empty());
+        assert!(decode(b"LNTPC001 k\n", None).entries.is_empty());
+        let store = decode(b"LNTPC002 k\nnot a record at all", Some("k"));
+        assert!(store.entries.is_empty());
+        assert!(store.damaged);
+        let mut bad = encode("k", &[]);
+        bad.extend_from_slice(&4u32.to_le_bytes());
+        bad.extend_from_slice(&digest(b"abcd"));
+        bad.extend_from_slice(b"abcd");
+        let store = decode(&bad, Some("k"));
+        assert!(
+            store.entries.is_empty(),
+            "a whole record that is not an entry"
+        );
+        assert!(store.damaged);
+        assert!(!decode(&encode("k", &[]), Some("k")).damaged);
+    }
+
+    /// Where each record's payload starts and ends.
+    fn spans(bytes: &[u8]) -> Vec<(usize, usize)> {
+        let mut at = bytes.iter().position(|&b| b == b'\n').unwrap() + 1;
+        let mut v = Vec::new();
+        while at < bytes.len() {
+            let len = u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+            v.push((at + 12, at + 12 + len));
+            at += 12 + len;
+        }
+        v
+    }
+
+    #[test]
+    fn a_truncated_or_flipped_entry_is_skipped_alone() {
+        let es = entries();
+        let bytes = encode("k", &es);
+        let cut = decode(&bytes[..bytes.len() - 10], Some("k"));
+        assert!(cut.damaged);
+        assert_eq!(cut.entries.len(), 2);
+        assert!(!cut.entries.contains_key(Path::new("content/news/c.md")));
+        let cut = decode(&bytes[..bytes.len() - 1], Some("k"));
+        assert_eq!(cut.entries.len(), 2);
+
+        // Flip one bit in each place of the second record: its payload, its digest,
+        // its length. Only that entry is lost (a bad length loses the rest).
+        let [_, (start, end), _] = spans(&bytes)[..] else {
+            panic!("three records")
+        };
+        for (i, lost) in [
+            (start + (end - start) / 2, 1),
+            (start - 1, 1),
+            (start - 12, 2),
+        ] {
+            let mut flipped = bytes.clone();
+            flipped[i] ^= 0x01;
+            let got = decode(&flipped, Some("k"));
+            assert!(got.damaged, "bit {i}");
+            assert_eq!(got.entries.len(), 3 - lost, "bit {i}");
+            assert!(
+                !got.entries
+                    .contains_key(Path::new("content/maintenance/b.md"))
+            );
+            same(&es[0], &got.entries[Path::new("content/incidents/a.md")]);
+        }
+    }
+
+    #[test]
+    fn an_entry_fits_only_its_file_as_it_was() {
+        let e = &entries()[0];
+        let rel = Path::new("content/incidents/a.md");
+        let now = at(1_800_000_000);
+        assert!(e.fits(rel, PostKind::Incident, &id(1), now));
+        assert!(!e.fits(
+            Path::new("content/incidents/b.md"),
+            PostKind::Incident,
+            &id(1),
+            now
+        ));
+        assert!(!e.fits(rel, PostKind::News, &id(1), now));
+        for change in [
+            Identity { dev: 2, ..id(1) },
+            Identity { ino: 9, ..id(1) },
+            Identity { size: 1, ..id(1) },
+            Identity {
+                mtime_ns: id(1).mtime_ns + 1,
+                ..id(1)
+            },
+            Identity {
+                ctime_ns: id(1).ctime_ns + 1,
+                ..id(1)
+            },
+        ] {
+            assert!(!e.fits(rel, PostKind::Incident, &change, now), "{change:?}");
+        }
+    }
+
+    #[test]
+    fn an_entry_is_not_used_before_its_build_time() {
+        let e = &entries()[0];
+        let rel = Path::new("content/incidents/a.md");
+        assert!(e.fits(rel, PostKind::Incident, &id(1), at(1_900_000_000)));
+        assert!(!e.fits(rel, PostKind::Incident, &id(1), at(1_799_999_999)));
+    }
+
+    #[test]
+    fn racy_entries_are_not_trusted() {
+        let rel = Path::new("content/incidents/a.md");
+        let now = at(1_800_000_000);
+        let base = entries().remove(0);
+        let with = |mtime_ns: i64, ctime_ns: i64| {
+            let mut e = base.clone();
+            e.id.mtime_ns = mtime_ns;
+            e.id.ctime_ns = ctime_ns;
+            e.recorded_ns = 10 * RACY;
+            e
+        };
+        let old = 9 * RACY - 1;
+        let close = 9 * RACY;
+        assert!(with(old, old).fits(rel, PostKind::Incident, &with(old, old).id, now));
+        for e in [with(close, old), with(old, close), with(11 * RACY, old)] {
+            assert!(e.racy());
+            assert!(!e.fits(rel, PostKind::Incident, &e.id, now));
+        }
+    }
+
+    #[test]
+    fn memory_store_is_replaced_only_when_something_changed() {
+        let t = tempfile::tempdir().unwrap();
+        let mode = Mode::Memory(Memory::default());
+        let Mode::Memory(m) = &mode else {
+            unreachable!()
+        };
+        let cfg = config();
+        let now = at(1_800_000_000);
+        let p = entries().remove(0).post;
+        let rel = p.source.clone();
+
+        // First load: nothing kept yet; the post is new.
+        let mut s = Session::open(&mode, t.path(), &cfg).unwrap();
+        assert!(s.take(&rel).is_none());
+        let id = Identity {
+            mtime_ns: s.recorded_ns - 3 * RACY,
+            ctime_ns: s.recorded_ns - 3 * RACY,
+            ..id(1)
+        };
+        let fresh = s.entry(id, now);
+        assert!(matches!(fresh, Outcome::New(_)));
+        // Just written: not worth keeping, the next load could not trust it.
+        let racy = Identity {
+            mtime_ns: s.recorded_ns,
+            ..id
+        };
+        assert_eq!(s.entry(racy, now), Outcome::None);
+        s.finish([(&fresh, Some(&p))]);
+        let first = m.lock().clone().unwrap();
+        assert_eq!(first.entries.len(), 1);
+
+        // A steady load hits (a copy: the server keeps its store) and leaves the
+        // store as it was.
+        let mut s = Session::open(&mode, t.path(), &cfg).unwrap();
+        let (got, stamp) = s
+            .take(&rel)
+            .unwrap()
+            .into_hit(&rel, PostKind::Incident, &id, now)
+            .unwrap();
+        assert_eq!(format!("{got:?}"), format!("{p:?}"));
+        assert_eq!(first.entries.len(), 1);
+        s.finish([(&Outcome::Hit(stamp), Some(&got))]);
+        assert!(Arc::ptr_eq(&first, &m.lock().clone().unwrap()));
+
+        // The file is gone: its entry is dropped.
+        let s = Session::open(&mode, t.path(), &cfg).unwrap();
+        s.finish([]);
+        assert!(m.lock().clone().unwrap().entries.is_empty());
+
+        // Other components: nothing from before is used.
+        let s = Session::open(&mode, t.path(), &cfg).unwrap();
+        let again = s.entry(id, now);
+        s.finish([(&again, Some(&p))]);
+        let other = crate::config::parse(&SITE.replace("id: db", "id: dbx")).unwrap();
+        let mut s = Session::open(&mode, t.path(), &other).unwrap();
+        assert!(s.take(&rel).is_none());
+        assert!(Session::open(&Mode::Off, t.path(), &cfg).is_none());
+    }
+
+    #[test]
+    fn disk_cache_is_written_only_into_our_folder() {
+        let t = tempfile::tempdir().unwrap();
+        let cfg = config();
+        let now = at(1_800_000_000);
+        let p = entries().remove(0).post;
+        let rel = p.source.clone();
+        let s = Session::open(&Mode::Disk, t.path(), &cfg).unwrap();
+        let id = Identity {
+            mtime_ns: s.recorded_ns - 3 * RACY,
+            ctime_ns: s.recorded_ns - 3 * RACY,
+            ..id(1)
+        };
+        let fresh = s.entry(id, now);
+        s.finish([(&fresh, Some(&p)), (&Outcome::None, None)]);
+        let file = t.path().join(crate::cache_dir::DIR).join(FILE);
+        let bytes = std::fs::read(&file).unwrap();
+        assert_eq!(decode(&bytes, None).entries.len(), 1);
+        let mut s = Session::open(&Mode::Disk, t.path(), &cfg).unwrap();
+        let e = s.take(&rel).unwrap();
+        assert!(s.take(&rel).is_none(), "moved out, not copied");
+        let (_, stamp) = e.into_hit(&rel, PostKind::Incident, &id, now).unwrap();
+        let before = std::fs::metadata(&file).unwrap().modified().unwrap();
+        s.finish([(&Outcome::Hit(stamp), Some(&p))]);
+        assert_eq!(
+            std::fs::metadata(&file).unwrap().modified().unwrap(),
+            before
+        );
+        assert_eq!(
+            std::fs::read(&file).unwrap(),
+            bytes,
+            "nothing changed, nothing written"
+        );
+
+        // A cache folder that is a link is neither read nor written through.
+        let u = tempfile::tempdir().unwrap();
+        let elsewhere = u.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).unwrap();
+        std::fs::copy(
+            t.path()
+                .join(crate::cache_dir::DIR)
+                .join(crate::cache_dir::MARKER),
+            elsewhere.join(crate::cache_dir::MARKER),
+        )
+        .unwrap();
+        std::fs::copy(&file, elsewhere.join(FILE)).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, u.path().join(crate::cache_dir::DIR)).unwrap();
+        let mut s = Session::open(&Mode::Disk, u.path(), &cfg).unwrap();
+        assert!(s.take(&rel).is_none());
+        s.finish([(&fresh, Some(&p))]);
+        assert_eq!(std::fs::read(elsewhere.join(FILE)).unwrap(), bytes);
+    }
+}
