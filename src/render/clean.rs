@@ -37,25 +37,27 @@ fn suspicious_byte(b: u8) -> bool {
 
 /// Clean every HTML, XML and JSON file in place; other files are left alone.
 pub fn clean_files(files: &mut Files) {
-    for (name, bytes) in files.iter_mut() {
+    use rayon::prelude::*;
+    // 120 MB at 10,000 posts: both cores.
+    files.par_iter_mut().for_each(|(name, bytes)| {
         let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
         if !TEXT_OUTPUTS.contains(&ext) {
-            continue;
+            return;
         }
         // Almost every file is clean: a byte scan (several times faster than decoding)
         // rules most of them out before the exact check.
         if !bytes.iter().copied().any(suspicious_byte) {
-            continue;
+            return;
         }
         // Outputs are UTF-8, but be safe if not.
         let Ok(text) = std::str::from_utf8(bytes) else {
-            continue;
+            return;
         };
         // CR is among the forbidden characters (C0), so this also finds CRLF files.
         if text.chars().any(forbidden) {
             *bytes = clean_text(text).into_bytes();
         }
-    }
+    });
 }
 
 #[cfg(test)]
