@@ -145,7 +145,8 @@ PY
   printf '| %-28s | %6.2f s | %6.2f s | %5.2f | %5s of %s (%.2f %%) in %.2f s = %.2f× | %3s in %.2f s = %.2f× |\n' \
     "$label" "$fw" "$cp_wall" "$(echo "scale=3; $fw / $cp_wall" | bc)" "$rn" "$fn" "$(echo "scale=4; 100 * $rn / $fn" | bc)" "$rw" \
     "$(echo "scale=3; $rw / $fw" | bc)" "$en" "$ew" "$(echo "scale=3; $ew / $fw" | bc)"
-  rm -rf "$base" "$base-cp"
+  # Not removed here: the next row's fresh build and `cp -r` would run right after
+  # deleting this one's trees (see above). All go at the end.
 }
 echo
 echo "| rebuilds | fresh | cp -r | fresh / cp | +1 min, one probe round: written, wall, / fresh | one post edited: written, wall, / fresh |"
