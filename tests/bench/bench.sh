@@ -131,15 +131,18 @@ with open(path, "a") as f:
         f.write(json.dumps({"check": c, "at": at, "ok": True, "latency_ms": 42}) + "\n")
 PY
   }
-  # Steady state is cron's: the minute before also changed a few files, so the
-  # previous generation waits beside the output as the spare. One untimed round
-  # gets there; the timed one is the next minute's.
+  # Steady state is cron's: the minutes before also changed a few files, so the
+  # previous generation waits beside the output as the spare, and both trees have
+  # folder stamps. Two untimed rounds get there (the first makes the spare, the second
+  # stamps the tree the first wrote); the timed one is the next minute's.
   append_round "2026-11-28T09:00:30Z"
   timed $((NOW + 60)) >/dev/null
   append_round "2026-11-28T09:01:30Z"
-  round=$(timed $((NOW + 120)))
+  timed $((NOW + 120)) >/dev/null
+  append_round "2026-11-28T09:02:30Z"
+  round=$(timed $((NOW + 180)))
   echo "edited by bench.sh" >>"$post"
-  edit=$(timed $((NOW + 120)))
+  edit=$(timed $((NOW + 180)))
   cp "$DIR/feed.bak" "$feed" && cp "$DIR/post.bak" "$post"
   read -r fw _ fn <<<"$fresh"; read -r rw rn _ <<<"$round"; read -r ew en _ <<<"$edit"
   printf '| %-28s | %6.2f s | %6.2f s | %5.2f | %5s of %s (%.2f %%) in %.2f s = %.2f× | %3s in %.2f s = %.2f× |\n' \
