@@ -262,6 +262,27 @@ mod tests {
         assert!(!s.holds(&meta(&d), now, &files));
         assert!(!s.holds(&meta(&d), now + RACY_SECS, &files));
         assert!(s.holds(&meta(&d), now + RACY_SECS + 1, &files));
+        // Either time alone makes a stamp racy. Set in the future, the mtime is racy
+        // for a stamp taken at +50 s while the ctime (now) is not…
+        let f = std::fs::File::open(&d).unwrap();
+        let later = std::time::SystemTime::now() + std::time::Duration::from_secs(100);
+        f.set_modified(later).unwrap();
+        let m = meta(&d);
+        let (c, mt) = (m.ctime(), m.mtime());
+        assert!(mt > c + 90);
+        let s_future = FolderStamp::new(&m, &files, 0);
+        assert!(!s_future.holds(&m, c + 50, &files));
+        assert!(!s_future.holds(&m, mt + 1, &files));
+        assert!(s_future.holds(&m, mt + RACY_SECS + 1, &files));
+        // …and set in the past, the ctime (now) is racy while the mtime is not.
+        f.set_modified(
+            std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000),
+        )
+        .unwrap();
+        let m = meta(&d);
+        let s_past = FolderStamp::new(&m, &files, 0);
+        assert!(!s_past.holds(&m, m.ctime() + 1, &files));
+        assert!(s_past.holds(&m, m.ctime() + RACY_SECS + 1, &files));
         // A file added since: the folder's times move.
         std::thread::sleep(std::time::Duration::from_millis(50));
         std::fs::write(d.join("foreign.txt"), b"x").unwrap();
