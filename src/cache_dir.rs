@@ -62,6 +62,11 @@ pub fn subdir(dir: &Path, name: &str) -> Option<PathBuf> {
 
 /// Read a file of the cache folder, never through a symlink at its path.
 pub fn read_no_follow(path: &Path) -> Option<String> {
+    String::from_utf8(read_bytes_no_follow(path)?).ok()
+}
+
+/// [`read_no_follow`] for a binary file.
+pub fn read_bytes_no_follow(path: &Path) -> Option<Vec<u8>> {
     use std::io::Read;
     use std::os::unix::fs::OpenOptionsExt;
     let mut f = std::fs::OpenOptions::new()
@@ -72,9 +77,53 @@ pub fn read_no_follow(path: &Path) -> Option<String> {
     if !f.metadata().ok()?.is_file() {
         return None;
     }
-    let mut text = String::new();
-    f.read_to_string(&mut text).ok()?;
-    Some(text)
+    let mut bytes = Vec::new();
+    f.read_to_end(&mut bytes).ok()?;
+    Some(bytes)
+}
+
+/// Where a cache keeps its entries (`T`: what one process keeps in memory); chosen by
+/// the command, carried in the load options.
+#[derive(Debug, Default)]
+pub enum Mode<T> {
+    /// No cache (the library default, `check`, `notify`).
+    #[default]
+    Off,
+    /// In this process's memory only (`lantern serve`: the preview writes nothing).
+    /// Clones share one store, so the server keeps it across rebuilds.
+    Memory(Memory<T>),
+    /// On disk in the cache folder (`lantern build`).
+    Disk,
+}
+
+impl<T> Clone for Mode<T> {
+    fn clone(&self) -> Self {
+        match self {
+            Mode::Off => Mode::Off,
+            Mode::Memory(m) => Mode::Memory(m.clone()),
+            Mode::Disk => Mode::Disk,
+        }
+    }
+}
+
+/// Entries kept in memory, shared by every clone.
+#[derive(Debug, Default)]
+pub struct Memory<T>(std::sync::Arc<std::sync::Mutex<T>>);
+
+impl<T> Clone for Memory<T> {
+    fn clone(&self) -> Self {
+        Memory(self.0.clone())
+    }
+}
+
+impl<T> Memory<T> {
+    /// The store; a panic elsewhere while it was held leaves it usable (every update
+    /// replaces whole entries).
+    pub fn lock(&self) -> std::sync::MutexGuard<'_, T> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }
 
 /// Store `bytes` as the cache file `name`, replacing it in one rename. Silently does

@@ -37,34 +37,15 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fs::Metadata;
-use std::io::{Read, Write};
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::SystemTime;
 
-/// Where entries are kept; chosen by the command, carried in the load options.
-#[derive(Debug, Clone, Default)]
-pub enum Mode {
-    /// No cache: every post is parsed (the library default, `check`, `notify`).
-    #[default]
-    Off,
-    /// In this process's memory only (`lantern serve`: the preview writes nothing).
-    /// Clones share one store, so the server keeps it across rebuilds.
-    Memory(Memory),
-    /// On disk in `<root>/.lantern-cache/posts` (`lantern build`).
-    Disk,
-}
-
+/// Where entries are kept: off, in `serve`'s memory, or in `<root>/.lantern-cache/posts`.
+pub type Mode = crate::cache_dir::Mode<Option<Arc<Store>>>;
 /// Entries kept in memory, shared by every clone.
-#[derive(Debug, Clone, Default)]
-pub struct Memory(Arc<Mutex<Option<Arc<Store>>>>);
-
-impl Memory {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Arc<Store>>> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
+pub type Memory = crate::cache_dir::Memory<Option<Arc<Store>>>;
 
 /// Name of the cache file inside the cache folder.
 pub const FILE: &str = "posts";
@@ -468,32 +449,13 @@ fn frame(b: &[u8]) -> Option<(usize, [u8; 8], &[u8])> {
 
 /// The cache file's bytes, if the cache folder is ours; never read through a link.
 fn read_file(root: &Path) -> Option<Vec<u8>> {
-    let path = crate::cache_dir::existing(root)?.join(FILE);
-    let mut f = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path)
-        .ok()?;
-    if !f.metadata().ok()?.is_file() {
-        return None;
-    }
-    let mut bytes = Vec::new();
-    f.read_to_end(&mut bytes).ok()?;
-    Some(bytes)
+    crate::cache_dir::read_bytes_no_follow(&crate::cache_dir::existing(root)?.join(FILE))
 }
 
 /// Replace the cache file in one rename: a concurrent build reads the old file or the
 /// new one, never a mix. Silently skipped when the folder is not ours or not writable.
 fn write_file(root: &Path, bytes: &[u8]) {
-    let Some(dir) = crate::cache_dir::ensure(root) else {
-        return;
-    };
-    let Ok(mut tmp) = tempfile::NamedTempFile::new_in(&dir) else {
-        return;
-    };
-    if tmp.write_all(bytes).is_ok() {
-        let _ = tmp.persist(dir.join(FILE));
-    }
+    crate::cache_dir::write(root, FILE, bytes);
 }
 
 #[cfg(test)]

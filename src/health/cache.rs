@@ -33,30 +33,12 @@ use std::fs::{File, Metadata};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
-/// Where entries are kept; chosen by the command, carried in the load options.
-#[derive(Debug, Clone, Default)]
-pub enum Mode {
-    /// No cache: every file is read whole (the library default, and `check`).
-    #[default]
-    Off,
-    /// In this process's memory only (`lantern serve`: writes nothing). Clones share
-    /// one store, so the server keeps it across rebuilds.
-    Memory(Memory),
-    /// On disk under `<root>/.lantern-cache/` (`lantern build`).
-    Disk,
-}
-
+/// Where entries are kept: off, in `serve`'s memory, or under `<root>/.lantern-cache/`.
+pub type Mode = crate::cache_dir::Mode<HashMap<PathBuf, Arc<Entry>>>;
 /// Entries kept in memory, shared by every clone.
-#[derive(Debug, Clone, Default)]
-pub struct Memory(Arc<Mutex<HashMap<PathBuf, Arc<Entry>>>>);
-
-impl Memory {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Arc<Entry>>> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
+pub type Memory = crate::cache_dir::Memory<HashMap<PathBuf, Arc<Entry>>>;
 
 /// The cache folder under the site root.
 pub const DIR: &str = crate::cache_dir::DIR;

@@ -196,6 +196,15 @@ fn folder_line(line: &str) -> Option<(String, FolderStamp)> {
     hex::decode_to_slice(f.next()?, &mut files).ok()?;
     let folders = f.next()?.parse().ok()?;
     let rel = f.next()?.to_string();
+    // `""` or `a/b/`: plain names only, so no stamp can lead the walk elsewhere.
+    let plain = rel.is_empty()
+        || rel.strip_suffix('/').is_some_and(|r| {
+            r.split('/')
+                .all(|part| !part.is_empty() && part != "." && part != "..")
+        });
+    if !plain {
+        return None;
+    }
     Some((
         rel,
         FolderStamp {
@@ -229,7 +238,7 @@ mod tests {
             FolderStamp::new(&m, &names_digest(["a.html"]), 2),
         );
         tree.folders.insert(
-            "incidents/x y".into(),
+            "incidents/x y/".into(),
             FolderStamp::new(&m, &names_digest([]), 0),
         );
         let mut stamps = Stamps::default();
@@ -243,6 +252,15 @@ mod tests {
         assert_eq!(Stamps::parse(&flipped), Stamps::default());
         assert_eq!(Stamps::parse(&text[..text.len() - 5]), Stamps::default());
         assert_eq!(Stamps::parse("garbage\n"), Stamps::default());
+        // A folder path that is not plain, even under a valid checksum: refused.
+        for bad in ["../", "a/../", "/etc/", "a//", "a"] {
+            let mut forged = Stamps::default();
+            let mut t = TreeStamps::default();
+            t.folders
+                .insert(bad.into(), FolderStamp::new(&m, &names_digest([]), 0));
+            forged.trees.insert((1, 2), t);
+            assert_eq!(Stamps::parse(&forged.to_text()), Stamps::default(), "{bad}");
+        }
         assert_eq!(Stamps::parse(""), Stamps::default());
     }
 
