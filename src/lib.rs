@@ -26,5 +26,6 @@ pub mod site;
 pub mod sum;
 pub mod theme;
 pub mod time;
+pub mod timings;
 pub mod vocab;
 pub mod yaml;

@@ -7,6 +7,8 @@ use crate::render::{self, Files, Observer, RenderError};
 use crate::site::{self, LoadOptions, Site};
 use crate::sum::Sum;
 use crate::theme::{self, ThemeError};
+use crate::timings::stage;
+use std::collections::HashMap;
 use std::path::Path;
 
 /// Why a build stopped. Nothing is written in any of these cases.
@@ -112,29 +114,43 @@ pub fn build(
     out: &Path,
     publish: &PublishOptions,
 ) -> Result<(Rendered, WriteStats), BuildError> {
-    let (site, warnings) = site::load(opts)?;
+    let (site, warnings) = stage("load", || site::load(opts))?;
     let theme = theme::load(&opts.root, &site.config.theme)?;
-    let cache = build_cache::open(&opts.root, out, &theme);
-    let (files, kept) =
-        render::render_cached(&site, &theme, Some(cache.clone()), &render::Unobserved)?;
-    let (files, stats) = match output::publish_kept(out, &opts.root, &files, &kept, publish) {
-        Ok(stats) => (
-            files,
-            WriteStats {
+    let cache = stage("render cache open", || {
+        build_cache::open(&opts.root, out, &theme)
+    });
+    let (files, kept) = stage("render", || {
+        render::render_cached(&site, &theme, Some(cache.clone()), &render::Unobserved)
+    })?;
+    let sums = stage("digests", || output::digests(&files));
+    let published = stage("publish", || {
+        output::publish_kept(out, &opts.root, &files, &sums, &kept, publish)
+    });
+    let (files, sums, stats) = match published {
+        Ok(stats) => {
+            let stats = WriteStats {
                 reused: kept.len(),
                 ..stats
-            },
-        ),
+            };
+            let sums: HashMap<String, Sum> =
+                sums.into_iter().map(|(p, s)| (p.to_string(), s)).collect();
+            (files, sums, stats)
+        }
         Err(OutputError::Moved(_)) => {
             // Another build published while we rendered: render everything and publish.
             let files = render::render(&site, &theme)?;
-            let stats = output::publish(out, &opts.root, &files, publish)?;
-            (files, stats)
+            let sums = output::digests(&files);
+            let stats =
+                output::publish_kept(out, &opts.root, &files, &sums, &Default::default(), publish)?;
+            let sums = sums.into_iter().map(|(p, s)| (p.to_string(), s)).collect();
+            (files, sums, stats)
         }
         Err(e) => return Err(e.into()),
     };
-    let text = cache.entries(|path| files.get(path).map(|b| Sum::of(b)));
-    build_cache::save(&opts.root, out, &text);
+    stage("render cache save", || {
+        let text = cache.entries(|path| sums.get(path).copied());
+        build_cache::save(&opts.root, out, &text);
+    });
     Ok((
         Rendered {
             site,

@@ -1,5 +1,5 @@
 //! Content digests of output files: how a build knows a file is unchanged without
-//! reading it again.
+//! reading it again; and digests of values (a post), which cache keys are made of.
 //!
 //! BLAKE3, cut to 128 bits, with the length beside it. BLAKE3 rather than a faster
 //! non-cryptographic hash because page text comes from untrusted places (health feed
@@ -55,6 +55,32 @@ impl Sum {
             hash,
             len: len.parse().ok()?,
         })
+    }
+}
+
+/// The digest of `value`'s `Hash` (one post, say), to mix into cache keys.
+pub fn value_digest<T: std::hash::Hash + ?Sized>(value: &T) -> [u8; 16] {
+    let mut h = HashBytes(Vec::with_capacity(4096));
+    value.hash(&mut h);
+    let mut key = [0; 16];
+    key.copy_from_slice(&blake3::hash(&h.0).as_bytes()[..16]);
+    key
+}
+
+/// `std::hash::Hasher` collecting the bytes a derived `Hash` writes (strings with a
+/// terminator, collections with their length, so equal bytes mean equal values), to be
+/// hashed with BLAKE3 in one go: a post's many small fields would each pay BLAKE3's
+/// per-call cost. Within one binary only (integer widths), which every cache key
+/// made of it also holds.
+pub struct HashBytes(pub Vec<u8>);
+
+impl std::hash::Hasher for HashBytes {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+    fn finish(&self) -> u64 {
+        // Never asked for: the digest is taken from the bytes.
+        0
     }
 }
 

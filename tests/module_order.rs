@@ -13,6 +13,7 @@ const ORDER: &[&str] = &[
     "sum",
     "chars",
     "time",
+    "timings",
     "diagnostics",
     "yaml",
     "contained",

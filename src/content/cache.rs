@@ -24,7 +24,7 @@
 //! `Post` is cached with no code here:
 //!
 //! ```text
-//! "LNTPC002" <key: 64 hex> "\n"
+//! "LNTPC003" <key: 64 hex> "\n"
 //! per entry: u32 LE payload length, 8 bytes of BLAKE3(payload), payload
 //! ```
 //!
@@ -49,7 +49,7 @@ pub type Memory = crate::cache_dir::Memory<Option<Arc<Store>>>;
 
 /// Name of the cache file inside the cache folder.
 pub const FILE: &str = "posts";
-const MAGIC: &str = "LNTPC002";
+const MAGIC: &str = "LNTPC003";
 /// How close to the recording a file's timestamps make its entry untrusted, in ns.
 /// Two seconds, as git: covers coarse file-system clocks (FAT: 2 s) and small skew.
 pub const RACY: i64 = 2_000_000_000;
@@ -513,11 +513,11 @@ mod tests {
     }
 
     fn entries() -> Vec<Entry> {
+        // A remembered digest is kept with its post (`same` compares it too).
+        let mut a = post(INCIDENT, "content/incidents/a.md", PostKind::Incident);
+        a.remember_digest();
         vec![
-            entry(
-                post(INCIDENT, "content/incidents/a.md", PostKind::Incident),
-                1,
-            ),
+            entry(a, 1),
             entry(
                 post(
                     MAINTENANCE,
@@ -538,7 +538,7 @@ mod tests {
     fn entries_round_trip_exactly() {
         let es = entries();
         let bytes = encode("k", &es);
-        assert!(bytes.starts_with(b"LNTPC002 k\n"));
+        assert!(bytes.starts_with(format!("{MAGIC} k\n").as_bytes()));
         let store = decode(&bytes, Some("k"));
         assert!(!store.damaged);
         assert_eq!(store.key, "k");
@@ -565,8 +565,14 @@ mod tests {
         assert!(decode(&bytes, Some("other")).entries.is_empty());
         assert!(decode(b"", Some("k")).entries.is_empty());
         assert!(decode(b"\0garbage\nmore\n", None).entries.is_empty());
-        assert!(decode(b"LNTPC001 k\n", None).entries.is_empty());
-        let store = decode(b"LNTPC002 k\nnot a record at all", Some("k"));
+        // An older format's file is another key's: nothing from it.
+        let mut old = encode("k", &entries());
+        old[..8].copy_from_slice(b"LNTPC002");
+        assert!(decode(&old, None).entries.is_empty());
+        let store = decode(
+            format!("{MAGIC} k\nnot a record at all").as_bytes(),
+            Some("k"),
+        );
         assert!(store.entries.is_empty());
         assert!(store.damaged);
         let mut bad = encode("k", &[]);

@@ -38,38 +38,47 @@ pub fn load_posts_cached(
     let mut diags = Diagnostics::default();
     let mut files = Vec::new();
     let fence = Fence::site(root);
-    for kind in PostKind::ALL {
-        let (found, links) = post_files(root, &fence, kind);
-        files.extend(found.into_iter().map(|p| (kind, p)));
-        for link in &links {
-            diags.push(link.to_diagnostic());
+    crate::timings::stage("posts: listed", || {
+        for kind in PostKind::ALL {
+            let (found, links) = post_files(root, &fence, kind);
+            files.extend(found.into_iter().map(|p| (kind, p)));
+            for link in &links {
+                diags.push(link.to_diagnostic());
+            }
         }
-    }
+    });
     // Without a config the posts cannot be fully checked: nothing is cached then.
-    let mut session = config.and_then(|c| Session::open(mode, root, c));
+    let mut session = crate::timings::stage("posts: cache read", || {
+        config.and_then(|c| Session::open(mode, root, c))
+    });
     let kept: Vec<Option<Entry>> = files
         .iter()
         .map(|(_, rel)| session.as_mut().and_then(|s| s.take(rel)))
         .collect();
     // Files parse independently; results are gathered in file order, so messages
     // and posts come out the same whatever the number of threads.
-    let loaded: Vec<(Option<Post>, Diagnostics, Outcome)> = files
-        .par_iter()
-        .zip(kept)
-        .map(|((kind, rel), kept)| {
-            let mut d = Diagnostics::default();
-            let (post, outcome) = match &session {
-                None => (
-                    load_one(root, rel, *kind, config, now, &mut d),
-                    Outcome::None,
-                ),
-                Some(s) => load_cached(s, kept, root, rel, *kind, config, now, &mut d),
-            };
-            (post, d, outcome)
-        })
-        .collect();
+    let loaded: Vec<(Option<Post>, Diagnostics, Outcome)> =
+        crate::timings::stage("posts: loaded", || {
+            files
+                .par_iter()
+                .zip(kept)
+                .map(|((kind, rel), kept)| {
+                    let mut d = Diagnostics::default();
+                    let (post, outcome) = match &session {
+                        None => (
+                            load_one(root, rel, *kind, config, now, &mut d),
+                            Outcome::None,
+                        ),
+                        Some(s) => load_cached(s, kept, root, rel, *kind, config, now, &mut d),
+                    };
+                    (post, d, outcome)
+                })
+                .collect()
+        });
     if let Some(s) = session {
-        s.finish(loaded.iter().map(|(p, _, o)| (o, p.as_ref())));
+        crate::timings::stage("posts: cache saved", || {
+            s.finish(loaded.iter().map(|(p, _, o)| (o, p.as_ref())))
+        });
     }
     let mut posts = Vec::with_capacity(loaded.len());
     for (post, d, _) in loaded {
@@ -116,9 +125,13 @@ fn load_cached(
             return (None, Outcome::None);
         }
     };
-    let post = parse_post(bytes, rel, kind, config, now, diags);
-    let outcome = match &post {
-        Some(_) if diags.is_empty() => session.entry(id, now),
+    let mut post = parse_post(bytes, rel, kind, config, now, diags);
+    let outcome = match &mut post {
+        Some(p) if diags.is_empty() => {
+            // Kept with the entry: the next build takes it instead of hashing the post.
+            p.remember_digest();
+            session.entry(id, now)
+        }
         _ => Outcome::None,
     };
     (post, outcome)
@@ -242,6 +255,7 @@ pub fn parse_post(
         components,
         body: split.body.to_string(),
         detail,
+        memo: Default::default(),
     })
 }
 

@@ -40,6 +40,19 @@ pub struct Post {
     /// Markdown body.
     pub body: String,
     pub detail: Detail,
+    /// This post's digest once known (see [`DigestMemo`]); kept by the post cache.
+    pub memo: DigestMemo,
+}
+
+/// A post's [`crate::sum::value_digest`], remembered with it so a rebuild need not hash
+/// thousands of unchanged posts again (the render cache keys pages by it). Not part of
+/// the post's value: hashing a post skips it. Whatever changes a post after it is
+/// remembered must forget it, as [`Post::as_of`] does.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct DigestMemo(Option<[u8; 16]>);
+
+impl std::hash::Hash for DigestMemo {
+    fn hash<H: std::hash::Hasher>(&self, _: &mut H) {}
 }
 
 /// What differs between post kinds.
@@ -103,24 +116,50 @@ impl Post {
     /// `resolved` time still to come is dropped, so no status, feed or API output
     /// counts them. Returns how many updates were held back.
     pub fn as_of(&mut self, now: DateTime<Utc>, keep_scheduled: bool) -> usize {
+        let memo = std::mem::take(&mut self.memo);
+        let (held, changed) = self.hold_back_later(now, keep_scheduled);
+        if !changed {
+            self.memo = memo;
+        }
+        held
+    }
+
+    /// [`Post::as_of`]'s work: how many updates were held back, and whether the post
+    /// changed at all.
+    fn hold_back_later(&mut self, now: DateTime<Utc>, keep_scheduled: bool) -> (usize, bool) {
         match &mut self.detail {
             Detail::Incident(i) => {
                 let later = hold_back(&mut i.updates, now);
-                if i.resolved.is_some_and(|r| r > now) {
+                let unresolved = i.resolved.is_some_and(|r| r > now);
+                if unresolved {
                     i.resolved = None;
                 }
                 let n = later.len();
+                let changed = n > 0 || unresolved || !i.scheduled_updates.is_empty();
                 i.scheduled_updates = if keep_scheduled { later } else { Vec::new() };
-                n
+                (n, changed)
             }
             Detail::Maintenance(m) => {
                 let later = hold_back(&mut m.updates, now);
                 let n = later.len();
+                let changed = n > 0 || !m.scheduled_updates.is_empty();
                 m.scheduled_updates = if keep_scheduled { later } else { Vec::new() };
-                n
+                (n, changed)
             }
-            Detail::News(_) => 0,
+            Detail::News(_) => (0, false),
         }
+    }
+
+    /// This post's [`crate::sum::value_digest`]: remembered, or worked out now.
+    pub fn digest(&self) -> [u8; 16] {
+        self.memo
+            .0
+            .unwrap_or_else(|| crate::sum::value_digest(self))
+    }
+
+    /// Work out and remember this post's digest (the post cache keeps it).
+    pub fn remember_digest(&mut self) {
+        self.memo = DigestMemo(Some(crate::sum::value_digest(self)));
     }
 
     /// The instant a post is filed under: start of incident or maintenance, date of news.
@@ -246,6 +285,7 @@ mod tests {
             components: vec![],
             body: String::new(),
             detail,
+            memo: Default::default(),
         }
     }
 
@@ -296,5 +336,56 @@ mod tests {
         let mut done = post(Detail::Incident(inc));
         assert_eq!(done.as_of(at(7, 0), false), 0);
         assert_eq!(done.incident().unwrap().resolved, Some(at(7, 0)));
+    }
+
+    #[test]
+    fn a_remembered_digest_is_kept_only_while_the_post_is_unchanged() {
+        use IncidentStatus::*;
+        let inc = |resolved: Option<u32>, updates| Incident {
+            impact: Impact::Major,
+            started: at(5, 0),
+            resolved: resolved.map(|h| at(h, 0)),
+            data_loss: None,
+            updates,
+            scheduled_updates: vec![],
+        };
+        let fresh = |detail: Detail| {
+            let mut p = post(detail);
+            p.remember_digest();
+            assert_eq!(p.digest(), crate::sum::value_digest(&p));
+            p
+        };
+        // Nothing to hold back: the digest stays, and still is the post's.
+        let mut p = fresh(Detail::Incident(inc(Some(6), vec![up(at(6, 0), Resolved)])));
+        let before = p.digest();
+        p.as_of(at(8, 0), false);
+        assert_eq!(p.memo, DigestMemo(Some(before)));
+        assert_eq!(p.digest(), crate::sum::value_digest(&p));
+        // An update held back, a resolution to come, or scheduled updates dropped: the
+        // post changed, its digest is worked out again.
+        let cases = [
+            inc(
+                None,
+                vec![up(at(7, 0), Identified), up(at(5, 10), Investigating)],
+            ),
+            inc(Some(7), vec![up(at(5, 10), Investigating)]),
+            Incident {
+                scheduled_updates: vec![up(at(9, 0), Resolved)],
+                ..inc(None, vec![up(at(5, 10), Investigating)])
+            },
+        ];
+        for case in cases {
+            let mut p = fresh(Detail::Incident(case));
+            let before = p.digest();
+            p.as_of(at(6, 0), false);
+            assert_eq!(p.memo, DigestMemo(None));
+            assert_ne!(p.digest(), before);
+            assert_eq!(p.digest(), crate::sum::value_digest(&p));
+        }
+        // Hashing skips the memo: remembering does not change the digest.
+        let mut news = post(Detail::News(News { date: at(5, 0) }));
+        let plain = crate::sum::value_digest(&news);
+        news.remember_digest();
+        assert_eq!(crate::sum::value_digest(&news), plain);
     }
 }

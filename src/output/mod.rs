@@ -26,6 +26,7 @@ pub use marker::NAME as MARKER;
 
 use crate::render::{Files, Kept};
 use crate::sum::Sum;
+use crate::timings::stage;
 use error::io_err;
 use owner::{Depth, Existing, PLACEHOLDER};
 use rayon::prelude::*;
@@ -71,16 +72,27 @@ pub fn publish(
     files: &Files,
     opts: &PublishOptions,
 ) -> Result<WriteStats, OutputError> {
-    publish_kept(out, root, files, &Kept::new(), opts)
+    publish_kept(out, root, files, &digests(files), &Kept::new(), opts)
+}
+
+/// The digest of every file, path → digest (in parallel): publishing compares by
+/// them and the render cache keeps them, so each file is hashed once per build.
+pub fn digests(files: &Files) -> std::collections::HashMap<&str, Sum> {
+    files
+        .par_iter()
+        .map(|(p, b)| (p.as_str(), Sum::of(b)))
+        .collect()
 }
 
 /// [`publish`], with pages the render cache did not render (`kept`: path → digest)
 /// taken from the live output, which must still hold them: [`OutputError::Moved`]
 /// when it does not (another build published meanwhile); render them and retry.
+/// `sums` are [`digests`]`(files)`.
 pub fn publish_kept(
     out: &Path,
     root: &Path,
     files: &Files,
+    sums: &std::collections::HashMap<&str, Sum>,
     kept: &Kept,
     opts: &PublishOptions,
 ) -> Result<WriteStats, OutputError> {
@@ -88,15 +100,17 @@ pub fn publish_kept(
     // stamps of both trees this build looks at are kept for the next one.
     let known = stamps::load(root, out);
     let mut taken = Vec::new();
-    let stats = publish_stamped(out, root, files, kept, opts, &known, &mut taken)?;
-    stamps::save(root, out, taken);
+    let stats = publish_stamped(out, root, files, sums, kept, opts, &known, &mut taken)?;
+    stage("publish: stamps saved", || stamps::save(root, out, taken));
     Ok(stats)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn publish_stamped(
     out: &Path,
     root: &Path,
     files: &Files,
+    sums: &std::collections::HashMap<&str, Sum>,
     kept: &Kept,
     opts: &PublishOptions,
     known: &stamps::Stamps,
@@ -112,7 +126,9 @@ fn publish_stamped(
     let lock_path = place.parent.join(format!(".{}.lantern-lock", place.name));
     let _lock = lock::acquire(&lock_path, out, opts.wait, opts.on_wait)?;
     // Again under the lock: the folder may have changed while we waited.
-    let (existing, live_stamps) = owner::inspect_stamped(&place.dir, out, known)?;
+    let (existing, live_stamps) = stage("publish: live tree checked", || {
+        owner::inspect_stamped(&place.dir, out, known)
+    })?;
     taken.push(live_stamps);
     cleanup::clear_leftovers(&place.parent, &place.name)?;
     let dir = place.dir.as_path();
@@ -133,7 +149,7 @@ fn publish_stamped(
         .map(|&(path, bytes)| Target {
             path,
             bytes: Some(bytes),
-            sum: Sum::of(bytes),
+            sum: sums.get(path).copied().unwrap_or_else(|| Sum::of(bytes)),
         })
         .collect();
     targets.extend(kept.iter().map(|(path, sum)| Target {
@@ -184,10 +200,12 @@ fn publish_stamped(
         return Ok(stats);
     }
     let spare_dir = spare::path(&place.parent, &place.name);
-    if let Some(mut spare) = spare::open(&spare_dir, known)? {
+    if let Some(mut spare) = stage("publish: spare checked", || spare::open(&spare_dir, known))? {
         taken.push(spare.stamps.take());
         // The previous generation is at hand: bring it up to date and swap it in.
-        let synced = spare::sync(&spare, dir, &live_sums, &targets, &marker_bytes)?;
+        let synced = stage("publish: spare synced", || {
+            spare::sync(&spare, dir, &live_sums, &targets, &marker_bytes)
+        })?;
         stats.touched = synced.written + synced.linked + synced.removed;
         keep_mode(dir, &spare_dir)?;
         swap::replace(&spare_dir, dir).map_err(io_err(out))?;
@@ -394,7 +412,8 @@ mod tests {
         fs::create_dir(&root).unwrap();
         let x = || Kept::from([("p/x.html".to_string(), Sum::of(b"x"))]);
         // Nothing live to take it from: refused, nothing written.
-        let e = publish_kept(&out, &root, &files(&[("index.html", "a")]), &x(), &opts());
+        let f = files(&[("index.html", "a")]);
+        let e = publish_kept(&out, &root, &f, &digests(&f), &x(), &opts());
         assert!(matches!(e, Err(OutputError::Moved(_))), "{e:?}");
         assert!(!out.exists());
         publish(
@@ -406,8 +425,8 @@ mod tests {
         .unwrap();
         // Live holds it: linked over, twice (the second time through the spare).
         for body in ["b", "c"] {
-            let stats =
-                publish_kept(&out, &root, &files(&[("index.html", body)]), &x(), &opts()).unwrap();
+            let f = files(&[("index.html", body)]);
+            let stats = publish_kept(&out, &root, &f, &digests(&f), &x(), &opts()).unwrap();
             assert_eq!((stats.written, stats.unchanged), (1, 1));
             assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), body);
             assert_eq!(fs::read_to_string(out.join("p/x.html")).unwrap(), "x");
@@ -415,7 +434,8 @@ mod tests {
         assert!(spare::path(t.path(), "out").join(MARKER).is_file());
         // A different digest than the live file's: refused, live untouched.
         let wrong = Kept::from([("p/x.html".to_string(), Sum::of(b"y"))]);
-        let e = publish_kept(&out, &root, &files(&[("index.html", "d")]), &wrong, &opts());
+        let f = files(&[("index.html", "d")]);
+        let e = publish_kept(&out, &root, &f, &digests(&f), &wrong, &opts());
         assert!(matches!(e, Err(OutputError::Moved(_))), "{e:?}");
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "c");
     }

@@ -105,7 +105,7 @@ impl DepKey {
     pub fn new(fingerprint: &Key, site: &Key, template: &str, path: &str) -> DepKey {
         let mut h = blake3::Hasher::new();
         // Unlike a context key, which ends with the fingerprint: the two never meet.
-        h.update(b"lantern-deps v1\0");
+        h.update(b"lantern-deps v2\0");
         h.update(fingerprint);
         h.update(site);
         let mut k = DepKey(h);
@@ -114,9 +114,13 @@ impl DepKey {
         k
     }
 
-    /// Mix in `value` (anything `#[derive(Hash)]`: a post's digest, a page number).
+    /// Mix in `value` (anything `#[derive(Hash)]`: a post's digest, a page number),
+    /// framed by its length so no two sequences of values mix in the same bytes.
     pub fn add<T: std::hash::Hash + ?Sized>(&mut self, value: &T) {
-        self.0.update(&hash_digest(value));
+        let mut bytes = crate::sum::HashBytes(Vec::new());
+        value.hash(&mut bytes);
+        self.0.update(&(bytes.0.len() as u64).to_le_bytes());
+        self.0.update(&bytes.0);
     }
 
     /// The key.
@@ -127,31 +131,7 @@ impl DepKey {
     }
 }
 
-/// The digest of `value`'s `Hash` (one post, say), to mix into many [`DepKey`]s.
-pub fn hash_digest<T: std::hash::Hash + ?Sized>(value: &T) -> Key {
-    let mut h = HashBytes(Vec::with_capacity(4096));
-    value.hash(&mut h);
-    let mut key = [0; 16];
-    key.copy_from_slice(&blake3::hash(&h.0).as_bytes()[..16]);
-    key
-}
-
-/// `std::hash::Hasher` collecting the bytes a derived `Hash` writes (strings with a
-/// terminator, collections with their length, so equal bytes mean equal values),
-/// hashed with BLAKE3 in one go: a post's many small fields would each pay BLAKE3's
-/// per-call cost. Within one binary only (integer widths), which the fingerprint
-/// already requires.
-struct HashBytes(Vec<u8>);
-
-impl std::hash::Hasher for HashBytes {
-    fn write(&mut self, bytes: &[u8]) {
-        self.0.extend_from_slice(bytes);
-    }
-    fn finish(&self) -> u64 {
-        // Never asked for: the digest is taken from the bytes.
-        0
-    }
-}
+pub use crate::sum::value_digest as hash_digest;
 
 /// Feeds serde_json's output into a hasher without building the string.
 struct HashWriter<'a>(&'a mut blake3::Hasher);

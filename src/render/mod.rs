@@ -146,16 +146,19 @@ fn render_with(
     let (pages, others) = rayon::join(
         || {
             let mut files = Files::new();
-            pages::render_all(&pg, &mut files).map(|()| files)
+            crate::timings::stage("render pages", || pages::render_all(&pg, &mut files))
+                .map(|()| files)
         },
         || {
             let mut files = Files::new();
             // Machine outputs: never translated.
-            api::uptime::render(site, &mut files);
-            api::statuspage::render(site, &mut files);
-            feeds::render(site, &mut files, &loc);
-            ics::render(site, &mut files, &loc);
-            badges::render(site, &mut files, &loc);
+            crate::timings::stage("render api, feeds, calendars, badges", || {
+                api::uptime::render(site, &mut files);
+                api::statuspage::render(site, &mut files);
+                crate::timings::stage("render feeds", || feeds::render(site, &mut files, &loc));
+                ics::render(site, &mut files, &loc);
+                badges::render(site, &mut files, &loc);
+            });
             files
         },
     );

@@ -76,7 +76,16 @@ impl Deps {
         pg.cache.as_ref()?;
         let inputs = pg.inputs?;
         let (_, settled) = sv.settled.as_ref()?.shared.as_ref()?;
-        let posts = pg.site.posts.par_iter().map(hash_digest).collect();
+        let posts = pg
+            .site
+            .posts
+            .par_iter()
+            .map(|p| {
+                // A remembered digest that went stale would reuse a wrong page.
+                debug_assert_eq!(p.digest(), hash_digest(p), "{}", p.source.display());
+                p.digest()
+            })
+            .collect();
         Some(Deps {
             site: hash_digest(&(inputs, settled)),
             posts,

@@ -90,6 +90,7 @@ mod tests {
             components: vec![],
             body: String::new(),
             detail,
+            memo: Default::default(),
         }
     }
 

@@ -83,18 +83,22 @@ pub fn load(opts: &LoadOptions) -> Result<(Site, Diagnostics), InvalidSite> {
         ));
         return Err(InvalidSite(diags));
     }
-    let (posts, post_diags) =
-        content::load_posts_cached(&opts.root, Some(&config), opts.now, &opts.post_cache);
+    let (posts, post_diags) = crate::timings::stage("load posts", || {
+        content::load_posts_cached(&opts.root, Some(&config), opts.now, &opts.post_cache)
+    });
     diags.extend(post_diags);
-    let (feed, grid, feed_diags) =
-        health::read_feed(&opts.root, &config, opts.now, &opts.health_cache);
+    let (feed, grid, feed_diags) = crate::timings::stage("load health", || {
+        health::read_feed(&opts.root, &config, opts.now, &opts.health_cache)
+    });
     diags.extend(feed_diags);
     diags.extend(health::unmatched_checks(&config, &feed));
     if diags.has_errors() {
         diags.dedup();
         return Err(InvalidSite(diags));
     }
-    let site = Site::new(config, posts, (feed, grid), opts.now, opts.include_drafts);
+    let site = crate::timings::stage("model", || {
+        Site::new(config, posts, (feed, grid), opts.now, opts.include_drafts)
+    });
     diags.extend(site.consistency_warnings());
     Ok((site, diags))
 }

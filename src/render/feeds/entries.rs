@@ -60,54 +60,161 @@ enum Content<'a> {
     News,
 }
 
+/// Where an entry comes from, without anything built yet: its post and, for an
+/// update's entry, the update's index. Feeds emit only the newest entries, so only
+/// those are made into [`Entry`]s (ids and URLs for every update of 10,000 posts were
+/// half of a cron rebuild's feed time).
+#[derive(Debug, Clone, Copy)]
+pub struct Slot<'a> {
+    pub post: &'a Post,
+    /// Index into the post's `updates`; `None` for a news post or maintenance without
+    /// updates, which are one entry each.
+    update: Option<usize>,
+    /// When the entry happened (see [`Entry::at`]).
+    pub at: DateTime<Utc>,
+}
+
+/// Every entry's slot, newest first (ties broken by kind, slug and id).
+pub fn ordered(site: &Site) -> Vec<Slot<'_>> {
+    let mut out = Vec::new();
+    for p in &site.posts {
+        let mut push = |update, at| {
+            out.push(Slot {
+                post: p,
+                update,
+                at,
+            })
+        };
+        match &p.detail {
+            Detail::Incident(inc) => inc
+                .updates
+                .iter()
+                .enumerate()
+                .for_each(|(i, u)| push(Some(i), u.at)),
+            Detail::Maintenance(m) if !m.updates.is_empty() => m
+                .updates
+                .iter()
+                .enumerate()
+                .for_each(|(i, u)| push(Some(i), u.at)),
+            // No publication time is known; the window start is at least stable.
+            Detail::Maintenance(m) => push(None, m.start),
+            Detail::News(n) => push(None, n.date),
+        }
+    }
+    let cheap = |a: &Slot, b: &Slot| {
+        b.at.cmp(&a.at)
+            .then_with(|| a.post.kind.cmp(&b.post.kind))
+            .then_with(|| a.post.slug.cmp(&b.post.slug))
+    };
+    out.sort_by(cheap);
+    // Entries equal so far (updates of one post at one time) are ordered by id, which
+    // is built for those few only.
+    let mut i = 0;
+    while i < out.len() {
+        let run = out[i..]
+            .iter()
+            .take_while(|s| cheap(&out[i], s).is_eq())
+            .count();
+        if run > 1 {
+            let mut keyed: Vec<(String, Slot)> = made(site, &out[i..i + run])
+                .into_iter()
+                .map(|e| e.id)
+                .zip(out[i..i + run].iter().copied())
+                .collect();
+            keyed.sort_by(|a, b| a.0.cmp(&b.0));
+            for (k, (_, slot)) in keyed.into_iter().enumerate() {
+                out[i + k] = slot;
+            }
+        }
+        i += run;
+    }
+    out
+}
+
+/// The entries of `slots`, in the same order, without HTML or translated title: call
+/// `fill_html` on those that are emitted.
+pub fn made<'a>(site: &Site, slots: &[Slot<'a>]) -> Vec<Entry<'a>> {
+    // An update's key depends on the post's other updates (repeats are numbered): the
+    // keys of each post are worked out once.
+    let mut keys: std::collections::HashMap<*const Post, Vec<String>> = Default::default();
+    slots
+        .iter()
+        .map(|s| {
+            let p = s.post;
+            let Some(i) = s.update else {
+                return single(site, p);
+            };
+            let keys = keys
+                .entry(p as *const Post)
+                .or_insert_with(|| match &p.detail {
+                    Detail::Incident(inc) => keys_of(&inc.updates),
+                    Detail::Maintenance(m) => keys_of(&m.updates),
+                    Detail::News(_) => Vec::new(),
+                });
+            match &p.detail {
+                Detail::Incident(inc) => update_entry(site, p, &inc.updates[i], &keys[i]),
+                Detail::Maintenance(m) => update_entry(site, p, &m.updates[i], &keys[i]),
+                Detail::News(_) => single(site, p),
+            }
+        })
+        .collect()
+}
+
 /// Every entry of the site, newest first (ties broken by kind, slug and id), without
 /// HTML or translated title: call `fill_html` on those that are emitted. Locale-free,
 /// so `notify` lists the same entries (and ids) whatever the site's language.
 pub fn listed(site: &Site) -> Vec<Entry<'_>> {
-    let mut out = Vec::new();
-    for p in &site.posts {
-        match &p.detail {
-            Detail::Incident(inc) => push_updates(site, p, &inc.updates, &mut out),
-            Detail::Maintenance(m) if !m.updates.is_empty() => {
-                push_updates(site, p, &m.updates, &mut out)
-            }
-            Detail::Maintenance(m) => {
-                out.push(Entry {
-                    post: p,
-                    id: tag(site, &format!("{}/{}", p.kind.dir(), p.slug)),
-                    // Translated by `fill_html`.
-                    title: p.title.clone(),
-                    url: post_url(site, p),
-                    // No publication time is known; the window start is at least stable.
-                    at: m.start,
-                    tags: vec![p.kind.as_str()],
-                    html: String::new(),
-                    content: Content::Scheduled,
-                    markdown: &p.body,
-                    label: MaintenanceStatus::Scheduled.label(),
-                });
-            }
-            Detail::News(n) => out.push(Entry {
-                post: p,
-                id: tag(site, &format!("{}/{}", p.kind.dir(), p.slug)),
-                title: p.title.clone(),
-                url: post_url(site, p),
-                at: n.date,
-                tags: vec![p.kind.as_str()],
-                html: String::new(),
-                content: Content::News,
-                markdown: &p.body,
-                label: "",
-            }),
-        }
+    made(site, &ordered(site))
+}
+
+/// The one entry of a news post or of maintenance without updates.
+fn single<'a>(site: &Site, p: &'a Post) -> Entry<'a> {
+    let (at, content, label) = match &p.detail {
+        Detail::Maintenance(m) => (
+            m.start,
+            Content::Scheduled,
+            MaintenanceStatus::Scheduled.label(),
+        ),
+        Detail::News(n) => (n.date, Content::News, ""),
+        Detail::Incident(i) => (i.started, Content::News, ""),
+    };
+    Entry {
+        post: p,
+        id: tag(site, &format!("{}/{}", p.kind.dir(), p.slug)),
+        // Translated by `fill_html`.
+        title: p.title.clone(),
+        url: post_url(site, p),
+        at,
+        tags: vec![p.kind.as_str()],
+        html: String::new(),
+        content,
+        markdown: &p.body,
+        label,
     }
-    out.sort_by(|a, b| {
-        b.at.cmp(&a.at)
-            .then_with(|| a.post.kind.cmp(&b.post.kind))
-            .then_with(|| a.post.slug.cmp(&b.post.slug))
-            .then_with(|| a.id.cmp(&b.id))
-    });
-    out
+}
+
+fn keys_of<S: Word>(updates: &[Update<S>]) -> Vec<String> {
+    update_keys(updates.iter().map(|u| (u.at, u.status.word(), u.written)))
+}
+
+/// The entry of one update of an incident or maintenance, whose key is `key`.
+fn update_entry<'a, S: Word>(site: &Site, p: &'a Post, u: &'a Update<S>, key: &str) -> Entry<'a> {
+    Entry {
+        post: p,
+        id: tag(site, &format!("{}/{}/{key}", p.kind.dir(), p.slug)),
+        // Translated by `fill_html`.
+        title: p.title.clone(),
+        url: format!("{}#{}", post_url(site, p), update_anchor(u.at)),
+        at: u.at,
+        tags: vec![p.kind.as_str(), u.status.word()],
+        html: String::new(),
+        content: Content::Update {
+            key: u.status.label_key(),
+            text: &u.text,
+        },
+        markdown: &u.text,
+        label: u.status.english(),
+    }
 }
 
 /// Render `e.html` and the translated `e.title` from its post (idempotent: an entry
@@ -143,35 +250,6 @@ pub fn fill_html(site: &Site, e: &mut Entry, loc: &Locale) {
         }
         _ => (p.title.clone(), markdown(&p.body, &page)),
     };
-}
-
-/// One entry per update of an incident or maintenance.
-fn push_updates<'a, S: Word>(
-    site: &Site,
-    p: &'a Post,
-    updates: &'a [Update<S>],
-    out: &mut Vec<Entry<'a>>,
-) {
-    let page = post_url(site, p);
-    let keys = update_keys(updates.iter().map(|u| (u.at, u.status.word(), u.written)));
-    for (u, key) in updates.iter().zip(keys) {
-        out.push(Entry {
-            post: p,
-            id: tag(site, &format!("{}/{}/{key}", p.kind.dir(), p.slug)),
-            // Translated by `fill_html`.
-            title: p.title.clone(),
-            url: format!("{page}#{}", update_anchor(u.at)),
-            at: u.at,
-            tags: vec![p.kind.as_str(), u.status.word()],
-            html: String::new(),
-            content: Content::Update {
-                key: u.status.label_key(),
-                text: &u.text,
-            },
-            markdown: &u.text,
-            label: u.status.english(),
-        });
-    }
 }
 
 /// The stable key of each update (same order as given): `<iso time>/<status>`, with

@@ -37,26 +37,38 @@ pub struct FeedMeta<'a> {
 
 /// Write every feed of the site into `files`.
 pub fn render(site: &Site, files: &mut Files, loc: &crate::i18n::Locale) {
-    let mut all = entries::listed(site);
+    let slots = entries::ordered(site);
     let c = &site.config;
     let base = c.base_url.as_str();
-    // Only the entries some feed emits get their HTML: the site's newest and each
-    // component's newest. Their Markdown is rendered in parallel.
-    let mut emitted = vec![false; all.len()];
-    emitted.iter_mut().take(MAX_ENTRIES).for_each(|e| *e = true);
-    for comp in &c.components {
-        all.iter()
-            .enumerate()
-            .filter(|(_, e)| e.post.components.contains(&comp.id))
+    // Only the entries some feed emits are made, with their HTML: the site's newest and
+    // each component's newest. Their Markdown is rendered in parallel.
+    let for_component = |id: &str| -> Vec<usize> {
+        (0..slots.len())
+            .filter(|&i| slots[i].post.components.iter().any(|c| c == id))
             .take(MAX_ENTRIES)
-            .for_each(|(i, _)| emitted[i] = true);
-    }
-    all.par_iter_mut()
-        .zip(&emitted)
-        .filter(|(_, keep)| **keep)
-        .for_each(|(e, _)| entries::fill_html(site, e, loc));
-    let all = all;
-    let newest: Vec<&Entry> = all.iter().take(MAX_ENTRIES).collect();
+            .collect()
+    };
+    let picks: Vec<Vec<usize>> = c
+        .components
+        .iter()
+        .map(|comp| for_component(&comp.id))
+        .collect();
+    let mut emitted: Vec<usize> = (0..slots.len().min(MAX_ENTRIES))
+        .chain(picks.iter().flatten().copied())
+        .collect();
+    emitted.sort_unstable();
+    emitted.dedup();
+    let chosen: Vec<entries::Slot> = emitted.iter().map(|&i| slots[i]).collect();
+    let mut made = entries::made(site, &chosen);
+    made.par_iter_mut()
+        .for_each(|e| entries::fill_html(site, e, loc));
+    // Slot index → its entry.
+    let entry = |i: usize| {
+        &made[emitted
+            .binary_search(&i)
+            .expect("every emitted slot was made")]
+    };
+    let newest: Vec<&Entry> = (0..slots.len().min(MAX_ENTRIES)).map(entry).collect();
     let links = super::urls::links(c);
     let description = if c.description.trim().is_empty() {
         loc.f("feed.description", &[("title", &c.title)])
@@ -87,12 +99,8 @@ pub fn render(site: &Site, files: &mut Files, loc: &crate::i18n::Locale) {
         "feed.json".into(),
         json_feed::render(&site_meta(&links.json), &newest),
     );
-    for comp in &c.components {
-        let picked: Vec<&Entry> = all
-            .iter()
-            .filter(|e| e.post.components.contains(&comp.id))
-            .take(MAX_ENTRIES)
-            .collect();
+    for (comp, pick) in c.components.iter().zip(&picks) {
+        let picked: Vec<&Entry> = pick.iter().map(|&i| entry(i)).collect();
         let path = format!("components/{}/feed.atom", comp.id);
         let m = meta(
             format!("{}: {}", c.title, comp.name),
