@@ -141,6 +141,17 @@ pub fn write(root: &Path, name: &str, bytes: &[u8]) {
     }
 }
 
+/// Remove the file `name` from the cache folder, if the folder is ours: a link of that
+/// name is removed itself, never what it points to.
+pub fn remove(root: &Path, name: &str) {
+    if let Some(dir) = existing(root) {
+        let path = dir.join(name);
+        if path.symlink_metadata().is_ok_and(|m| !m.is_dir()) {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
 /// True for a real folder (not a link to one).
 pub fn is_real_dir(p: &Path) -> bool {
     p.symlink_metadata().is_ok_and(|m| m.is_dir())

@@ -1,4 +1,4 @@
-//! The post cache is an optimisation only: whatever state `.lantern-cache/posts` is in
+//! The post cache is an optimisation only: whatever state `.lantern-cache/posts-*` is in
 //! (valid, removed, garbage, truncated, a link), and whatever changed since it was
 //! written (a post, the components), a build gives the same bytes and the same
 //! messages as one that parses every post.
@@ -6,13 +6,36 @@
 mod common;
 
 use common::{EXAMPLE_FEED_END as T, Site, snapshot};
-use lantern::content::cache::{Entry, decode, encode};
+use lantern::content::cache::{Entry, SHARDS, Store, decode, encode, shard_file, shard_of};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-const CACHE: &str = ".lantern-cache/posts";
 const LOGIN: &str = "content/incidents/2026-08-14-login-errors.md";
+
+/// The cache file (one of the shards) that holds the login post's entry.
+fn cache() -> String {
+    format!(".lantern-cache/{}", shard_file(shard_of(Path::new(LOGIN))))
+}
+
+/// Every shard file there is.
+fn shards(site: &Site) -> Vec<PathBuf> {
+    (0..SHARDS)
+        .map(|i| site.path(&format!(".lantern-cache/{}", shard_file(i))))
+        .filter(|p| p.exists())
+        .collect()
+}
+
+/// Each shard's entries.
+fn stores(site: &Site) -> Vec<(PathBuf, Store)> {
+    shards(site)
+        .into_iter()
+        .map(|p| {
+            let store = decode(&fs::read(&p).unwrap(), None);
+            (p, store)
+        })
+        .collect()
+}
 const LOGIN_TITLE: &str = "Sign-in failing after an update";
 
 /// The example site, old enough that the cache trusts its files: an entry for a file
@@ -55,22 +78,30 @@ fn same(a: &Path, b: &Path, why: &str) {
 /// Rewrite the cache file with `f` applied to each entry, under the same key: the
 /// file stays well-formed, so only a re-parse can undo the change.
 fn rewrite_entries(site: &Site, f: impl Fn(&mut Entry)) {
-    let store = decode(&fs::read(site.path(CACHE)).unwrap(), None);
-    let mut entries: Vec<Entry> = store.entries.into_values().collect();
-    entries.iter_mut().for_each(f);
-    fs::write(site.path(CACHE), encode(&store.key, &entries)).unwrap();
+    for (path, store) in stores(site) {
+        let mut entries: Vec<Entry> = store.entries.into_values().collect();
+        entries.iter_mut().for_each(&f);
+        fs::write(path, encode(&store.key, &entries)).unwrap();
+    }
 }
 
 /// The entries in the cache file that are whole and match their digest.
 fn entries(site: &Site) -> usize {
-    let store = decode(&fs::read(site.path(CACHE)).unwrap(), None);
-    assert!(!store.damaged, "a build leaves no damaged entry");
-    store.entries.len()
+    let stores = stores(site);
+    for (path, store) in &stores {
+        assert!(!store.damaged, "a build leaves no damaged entry: {path:?}");
+        for p in store.entries.keys() {
+            assert!(path.ends_with(shard_file(shard_of(p))), "{p:?} in {path:?}");
+        }
+    }
+    stores.iter().map(|(_, s)| s.entries.len()).sum()
 }
 
 fn cached_titles(site: &Site) -> Vec<String> {
-    let store = decode(&fs::read(site.path(CACHE)).unwrap(), None);
-    store.entries.into_values().map(|e| e.post.title).collect()
+    stores(site)
+        .into_iter()
+        .flat_map(|(_, s)| s.entries.into_values().map(|e| e.post.title))
+        .collect()
 }
 
 fn tamper_login_title(site: &Site) {
@@ -94,7 +125,7 @@ fn page_has(out: &Path, text: &str) -> bool {
 fn a_valid_removed_or_damaged_cache_gives_identical_output() {
     let site = settled_example();
     build(&site, "first", T);
-    let text = fs::read(site.path(CACHE)).unwrap();
+    let text = fs::read(site.path(&cache())).unwrap();
     // Every post file of the example parses cleanly (drafts included): one entry each.
     let posts = ["incidents", "maintenance", "news"]
         .iter()
@@ -110,22 +141,24 @@ fn a_valid_removed_or_damaged_cache_gives_identical_output() {
     let later = T + 60;
     let cached = build(&site, "cached", later);
     same(&fresh(&site, "fresh", later), &cached, "valid cache");
-    let mtime = |s: &Site| fs::metadata(s.path(CACHE)).unwrap().modified().unwrap();
+    let mtime = |s: &Site| fs::metadata(s.path(&cache())).unwrap().modified().unwrap();
     let before = mtime(&site);
     build(&site, "steady", later + 60);
     assert_eq!(mtime(&site), before, "a steady rebuild writes nothing");
     assert!(
-        fs::read(site.path(CACHE)).unwrap() == text,
+        fs::read(site.path(&cache())).unwrap() == text,
         "a steady rebuild keeps the cache as it was"
     );
 
     let at = later + 120;
     let want = fresh(&site, "want", at);
-    fs::remove_file(site.path(CACHE)).unwrap();
+    for shard in shards(&site) {
+        fs::remove_file(shard).unwrap();
+    }
     same(&want, &build(&site, "removed", at), "cache removed");
     assert_eq!(entries(&site), posts, "written again whole");
 
-    fs::write(site.path(CACHE), &text[..text.len() / 2]).unwrap();
+    fs::write(site.path(&cache()), &text[..text.len() / 2]).unwrap();
     same(&want, &build(&site, "truncated", at), "truncated cache");
     assert_eq!(entries(&site), posts, "the lost entries are back");
 
@@ -135,13 +168,13 @@ fn a_valid_removed_or_damaged_cache_gives_identical_output() {
         .position(|w| w == LOGIN_TITLE.as_bytes())
         .unwrap();
     flipped[i] ^= 0x01;
-    fs::write(site.path(CACHE), &flipped).unwrap();
+    fs::write(site.path(&cache()), &flipped).unwrap();
     same(&want, &build(&site, "flipped", at), "one bit flipped");
     assert_eq!(entries(&site), posts);
 
-    fs::write(site.path(CACHE), vec![0x5a; text.len()]).unwrap();
+    fs::write(site.path(&cache()), vec![0x5a; text.len()]).unwrap();
     same(&want, &build(&site, "garbage", at), "garbage cache");
-    fs::write(site.path(CACHE), "").unwrap();
+    fs::write(site.path(&cache()), "").unwrap();
     same(&want, &build(&site, "empty", at), "empty cache");
     assert_eq!(entries(&site), posts, "written again whole");
 }
@@ -172,10 +205,10 @@ fn unchanged_posts_come_from_the_cache_and_never_from_an_earlier_time() {
     // A cache made for another key (another Lantern binary, other components) is
     // not used.
     tamper_login_title(&site);
-    let mut other = fs::read(site.path(CACHE)).unwrap();
+    let mut other = fs::read(site.path(&cache())).unwrap();
     let end = other.iter().position(|&b| b == b'\n').unwrap();
     other[end - 1] = if other[end - 1] == b'0' { b'1' } else { b'0' };
-    fs::write(site.path(CACHE), other).unwrap();
+    fs::write(site.path(&cache()), other).unwrap();
     let rebuilt = build(&site, "other-key", T + 60);
     assert!(page_has(&rebuilt, LOGIN_TITLE));
 }
@@ -214,9 +247,12 @@ fn an_edited_post_shows_whatever_its_size() {
     fs::remove_file(site.path(LOGIN)).unwrap();
     let out = build(&site, "removed", T + 240);
     assert!(!out.join("incidents/2026-08-14-login-errors").exists());
-    let store = decode(&fs::read(site.path(CACHE)).unwrap(), None);
-    assert_eq!(store.entries.len(), 9);
-    assert!(!store.entries.contains_key(Path::new(LOGIN)));
+    assert_eq!(entries(&site), 9);
+    assert!(
+        stores(&site)
+            .iter()
+            .all(|(_, s)| !s.entries.contains_key(Path::new(LOGIN)))
+    );
 }
 
 #[test]
@@ -245,12 +281,12 @@ fn a_cache_reached_through_a_link_is_neither_read_nor_written() {
     let site = settled_example();
     build(&site, "first", T);
     tamper_login_title(&site);
-    let tampered = fs::read(site.path(CACHE)).unwrap();
+    let tampered = fs::read(site.path(&cache())).unwrap();
 
     // The cache file is a link to a file outside the site.
     let outside = site.tmp().join("outside-posts");
-    fs::rename(site.path(CACHE), &outside).unwrap();
-    std::os::unix::fs::symlink(&outside, site.path(CACHE)).unwrap();
+    fs::rename(site.path(&cache()), &outside).unwrap();
+    std::os::unix::fs::symlink(&outside, site.path(&cache())).unwrap();
     let out = build(&site, "file-link", T + 60);
     assert!(page_has(&out, LOGIN_TITLE), "not read through the link");
     assert!(
@@ -258,7 +294,7 @@ fn a_cache_reached_through_a_link_is_neither_read_nor_written() {
         "the linked file is unchanged"
     );
     assert!(
-        !fs::symlink_metadata(site.path(CACHE))
+        !fs::symlink_metadata(site.path(&cache()))
             .unwrap()
             .file_type()
             .is_symlink(),
@@ -268,7 +304,8 @@ fn a_cache_reached_through_a_link_is_neither_read_nor_written() {
     // The cache folder is a link to a folder outside the site that looks like ours.
     let elsewhere = site.tmp().join("elsewhere");
     fs::rename(site.path(".lantern-cache"), &elsewhere).unwrap();
-    fs::write(elsewhere.join("posts"), &tampered).unwrap();
+    let login_shard = elsewhere.join(shard_file(shard_of(Path::new(LOGIN))));
+    fs::write(&login_shard, &tampered).unwrap();
     std::os::unix::fs::symlink(&elsewhere, site.path(".lantern-cache")).unwrap();
     let listing = |d: &Path| {
         let mut v: Vec<_> = fs::read_dir(d)
@@ -282,7 +319,7 @@ fn a_cache_reached_through_a_link_is_neither_read_nor_written() {
     let out = build(&site, "dir-link", T + 120);
     assert!(page_has(&out, LOGIN_TITLE), "not read through the link");
     assert!(
-        fs::read(elsewhere.join("posts")).unwrap() == tampered,
+        fs::read(&login_shard).unwrap() == tampered,
         "the file in the linked folder is unchanged"
     );
     assert_eq!(
