@@ -43,7 +43,7 @@ pub struct Spare {
     /// Its path.
     pub dir: PathBuf,
     /// What its marker says it holds.
-    pub sums: Sums,
+    pub sums: std::sync::Arc<Sums>,
     /// Its folders' stamps as read now (see `stamps`).
     pub stamps: owner::Stamped,
     _lock: DirLock,
@@ -77,7 +77,7 @@ pub fn open(dir: &Path, known: &Stamps) -> Result<Option<Spare>, OutputError> {
         Ok((Existing::Empty { placeholder: false }, _)) => {
             return Ok(Some(Spare {
                 dir: dir.to_path_buf(),
-                sums: Sums::new(),
+                sums: Default::default(),
                 stamps: None,
                 _lock: held,
             }));
