@@ -20,17 +20,31 @@ fn name(out: &Path) -> String {
     format!("pages-{name}")
 }
 
-/// The render cache for building into `out`: what the last builds rendered, and what
-/// the live output holds.
-pub fn open(root: &Path, out: &Path, theme: &Theme) -> Arc<PageCache> {
+/// What the render cache for building into `out` starts from: what the last builds
+/// rendered, and what the live output holds. Read while the site loads; made into a
+/// cache by [`open`] once the theme is known.
+pub struct Stored {
+    known: std::collections::HashMap<cache::Key, crate::sum::Sum>,
+    live: std::collections::HashMap<String, crate::sum::Sum>,
+}
+
+/// Read [`Stored`] for building into `out`.
+pub fn read(root: &Path, out: &Path) -> Stored {
     let text = crate::cache_dir::existing(root)
         .and_then(|dir| crate::cache_dir::read_no_follow(&dir.join(name(out))))
         .unwrap_or_default();
-    let live = crate::output::published_sums(out, root);
-    Arc::new(PageCache::new(
+    Stored {
+        known: cache::parse(&text),
+        live: crate::output::published_sums(out, root),
+    }
+}
+
+/// The render cache for building into `out` with `theme`, from what [`read`] found.
+pub fn open(stored: Stored, theme: &Theme) -> Arc<PageCache> {
+    Arc::new(PageCache::from_memory(
         cache::fingerprint(&theme.templates, &crate::cache_dir::binary_identity()),
-        &text,
-        live,
+        stored.known,
+        stored.live,
     ))
 }
 

@@ -114,11 +114,14 @@ pub fn build(
     out: &Path,
     publish: &PublishOptions,
 ) -> Result<(Rendered, WriteStats), BuildError> {
-    let (site, warnings) = stage("load", || site::load(opts))?;
+    // The render cache's file and the live marker are read while the site loads.
+    let (loaded, stored) = rayon::join(
+        || stage("load", || site::load(opts)),
+        || stage("render cache read", || build_cache::read(&opts.root, out)),
+    );
+    let (site, warnings) = loaded?;
     let theme = theme::load(&opts.root, &site.config.theme)?;
-    let cache = stage("render cache open", || {
-        build_cache::open(&opts.root, out, &theme)
-    });
+    let cache = build_cache::open(stored, &theme);
     let (files, kept) = stage("render", || {
         render::render_cached(&site, &theme, Some(cache.clone()), &render::Unobserved)
     })?;

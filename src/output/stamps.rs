@@ -99,32 +99,32 @@ impl Stamps {
     /// The file's text: header, then per tree a `tree` line and its folders, sorted,
     /// then a `sum` line over everything before it.
     pub fn to_text(&self) -> String {
-        let mut out = String::from(HEADER);
+        use std::fmt::Write;
+        let folders: usize = self.trees.values().map(|t| t.folders.len()).sum();
+        // Straight into one string, no string per line: 20,000 lines at 10,000 posts.
+        let mut out = String::with_capacity(HEADER.len() + folders * 112 + 64);
+        out.push_str(HEADER);
         let mut trees: Vec<_> = self.trees.iter().collect();
         trees.sort_by_key(|(k, _)| **k);
+        let mut hex = [0; 32];
         for ((dev, ino), t) in trees {
-            out.push_str(&format!(
-                "tree {dev} {ino} {} {}\n",
-                t.taken,
-                t.folders.len()
-            ));
+            let _ = writeln!(out, "tree {dev} {ino} {} {}", t.taken, t.folders.len());
             let mut folders: Vec<_> = t.folders.iter().collect();
-            folders.sort_by_key(|(rel, _)| *rel);
+            folders.sort_unstable_by_key(|(rel, _)| *rel);
             for (rel, s) in folders {
-                out.push_str(&format!(
-                    "{} {} {} {} {} {} {} {rel}\n",
-                    s.ino,
-                    s.ctime.0,
-                    s.ctime.1,
-                    s.mtime.0,
-                    s.mtime.1,
-                    hex::encode(s.files),
-                    s.folders
-                ));
+                let files = hex::encode_to_slice(s.files, &mut hex)
+                    .ok()
+                    .and_then(|()| std::str::from_utf8(&hex).ok())
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "{} {} {} {} {} {files} {} {rel}",
+                    s.ino, s.ctime.0, s.ctime.1, s.mtime.0, s.mtime.1, s.folders
+                );
             }
         }
         let sum = blake3::hash(out.as_bytes());
-        out.push_str(&format!("sum {}\n", sum.to_hex()));
+        let _ = writeln!(out, "sum {}", sum.to_hex());
         out
     }
 
@@ -148,7 +148,7 @@ impl Stamps {
             let (dev, ino, taken, n) = (num()?, num()?, num()?, num()?);
             let mut tree = TreeStamps {
                 taken,
-                folders: HashMap::new(),
+                folders: HashMap::with_capacity(usize::try_from(n).ok()?.min(1 << 20)),
             };
             for _ in 0..n {
                 let (rel, stamp) = folder_line(lines.next()?)?;

@@ -296,7 +296,7 @@ fn line(key: &Key, sum: &Sum) -> String {
 }
 
 /// The key → digest lines of a cache file; malformed lines are skipped.
-fn parse(text: &str) -> HashMap<Key, Sum> {
+pub fn parse(text: &str) -> HashMap<Key, Sum> {
     let Some(body) = text.strip_prefix(HEADER) else {
         return HashMap::new();
     };

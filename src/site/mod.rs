@@ -83,13 +83,21 @@ pub fn load(opts: &LoadOptions) -> Result<(Site, Diagnostics), InvalidSite> {
         ));
         return Err(InvalidSite(diags));
     }
-    let (posts, post_diags) = crate::timings::stage("load posts", || {
-        content::load_posts_cached(&opts.root, Some(&config), opts.now, &opts.post_cache)
-    });
+    // Posts and the health feed are independent: read at the same time, so neither
+    // one's single-threaded stretches leave a core idle.
+    let ((posts, post_diags), (feed, grid, feed_diags)) = rayon::join(
+        || {
+            crate::timings::stage("load posts", || {
+                content::load_posts_cached(&opts.root, Some(&config), opts.now, &opts.post_cache)
+            })
+        },
+        || {
+            crate::timings::stage("load health", || {
+                health::read_feed(&opts.root, &config, opts.now, &opts.health_cache)
+            })
+        },
+    );
     diags.extend(post_diags);
-    let (feed, grid, feed_diags) = crate::timings::stage("load health", || {
-        health::read_feed(&opts.root, &config, opts.now, &opts.health_cache)
-    });
     diags.extend(feed_diags);
     diags.extend(health::unmatched_checks(&config, &feed));
     if diags.has_errors() {
