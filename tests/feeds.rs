@@ -238,6 +238,63 @@ fn feeds_keep_the_newest_fifty_and_ignore_the_build_time() {
     }
 }
 
+#[test]
+fn updates_at_one_time_are_ordered_by_id_and_reach_their_components_feeds() {
+    let site = Site::fixture("tiny");
+    site.write(
+        "content/incidents/2026-12-02-db-down.md",
+        common::post(&[
+            "title: Database down",
+            "impact: major",
+            "components: [database]",
+            "started: 2026-12-02T08:00:00Z",
+            "resolved: 2026-12-02T10:00:00Z",
+            "updates:",
+            "  - at: 2026-12-02T10:00:00Z",
+            "    status: resolved",
+            "    text: \"Back.\"",
+            "  - at: 2026-12-02T10:00:00Z",
+            "    status: identified",
+            "    text: \"Found it.\"",
+            "  - at: 2026-12-02T10:00:00Z",
+            "    status: identified",
+            "    text: \"Found it again.\"",
+            "  - at: 2026-12-02T08:05:00Z",
+            "    status: investigating",
+            "    text: \"Looking.\"",
+        ]),
+    );
+    build_at(&site, EPOCH, &[]);
+    // Three entries at one time: by id, the repeat numbered in file order.
+    let p = format!("{TINY_HOST}incidents/2026-12-02-db-down/2026-12-02T");
+    let want = [
+        format!("{p}10:00:00Z/identified"),
+        format!("{p}10:00:00Z/identified/2"),
+        format!("{p}10:00:00Z/resolved"),
+        format!("{p}08:05:00Z/investigating"),
+    ];
+    let public = site.public();
+    for f in [
+        "feed.atom",
+        "feed.rss",
+        "feed.json",
+        "components/database/feed.atom",
+    ] {
+        let got = ids(&parse_feed(&public.join(f)));
+        assert_eq!(got[..4], want, "{f}");
+    }
+    // Each component's feed has its own posts' entries only.
+    let web = ids(&parse_feed(&public.join("components/web/feed.atom")));
+    assert!(web.iter().all(|id| !id.contains("db-down")), "{web:?}");
+    assert_eq!(
+        web.iter().filter(|id| id.contains("slow-web")).count(),
+        2,
+        "{web:?}"
+    );
+    let db = ids(&parse_feed(&public.join("components/database/feed.atom")));
+    assert!(db.iter().all(|id| !id.contains("slow-web")), "{db:?}");
+}
+
 /// Every physical line ends in CRLF and is at most 75 octets.
 fn assert_ics_lines(path: &Path) {
     let bytes = std::fs::read(path).expect("read ics");
