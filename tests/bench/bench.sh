@@ -33,6 +33,19 @@ gen() { # name posts checks interval
   echo "$out"
 }
 
+# The writeback of the last build's 120 MB (or of a deleted tree) slows the next build
+# and `cp -r` 3-8x on this VM's disk; a timed run waits (up to 90 s) until the disk
+# has been quiet for 10 s (Linux pressure stall information; skipped without it).
+quiet() {
+  sync
+  [ -r /proc/pressure/io ] || return 0
+  local _
+  for _ in $(seq 90); do
+    awk '/^some/ { split($2, a, "="); exit !(a[2] < 1.0) }' /proc/pressure/io && return 0
+    sleep 1
+  done
+}
+
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 bench() { # label site
@@ -44,6 +57,7 @@ bench() { # label site
   for i in $(seq "$RUNS"); do
     # A fresh build: no health cache left by the previous run.
     rm -rf "$site/.lantern-cache"
+    quiet
     line=$(SOURCE_DATE_EPOCH=$NOW /usr/bin/time -f "TIME %e %U %S %M" "$BIN" build --root "$site" --out "$DIR/out/$i" 2>&1 >"$DIR/last.out" | grep '^TIME')
     read -r _ w u s m <<<"$line"
     walls+=("$w"); cpus+=("$(echo "$u + $s" | bc)"); rss+=("$m")
@@ -112,12 +126,14 @@ steady() { # label site
   rm -rf "$site/.lantern-cache"   # the fresh build starts without a health cache
   timed() { # epoch -> "wall written"
     local line out
+    quiet
     line=$(SOURCE_DATE_EPOCH=$1 /usr/bin/time -f "TIME %e" "$BIN" build --root "$site" --out "$base/out" 2>&1 >"$DIR/steady.out" | grep '^TIME')
     out=$(cat "$DIR/steady.out")
     echo "${line#TIME } $(sed -E 's/.*\(([0-9]+) written.*/\1/' <<<"$out") $(sed -E 's/^built ([0-9]+) files.*/\1/' <<<"$out")"
   }
   local fresh cp_wall round edit
   fresh=$(timed $NOW)
+  quiet
   cp_wall=$( { /usr/bin/time -f "%e" cp -r "$base/out" "$base-cp" >/dev/null; } 2>&1 | tail -1)
   append_round() { # "at" of the appended results
     python3 - "$feed" "$1" <<'PY'
