@@ -942,15 +942,15 @@ mod tests {
         let now = at(1_800_000_000);
         // Two posts kept in different shards.
         let base = entries().remove(0).post;
-        let mut posts = vec![base.clone()];
-        for i in 0.. {
-            let mut p = base.clone();
-            p.source = PathBuf::from(format!("content/incidents/{i}.md"));
-            if shard_of(&p.source) != shard_of(&base.source) {
-                posts.push(p);
-                break;
-            }
-        }
+        let other = (0..1000)
+            .map(|i| {
+                let mut p = base.clone();
+                p.source = PathBuf::from(format!("content/incidents/{i}.md"));
+                p
+            })
+            .find(|p| shard_of(&p.source) != shard_of(&base.source))
+            .expect("paths spread over the shards");
+        let posts = [base.clone(), other];
         let s = Session::open(&Mode::Disk, t.path(), &cfg).unwrap();
         let long_ago = s.recorded_ns - 3 * RACY;
         let settled = |n: u64| Identity {
