@@ -67,19 +67,7 @@ pub fn read_no_follow(path: &Path) -> Option<String> {
 
 /// [`read_no_follow`] for a binary file.
 pub fn read_bytes_no_follow(path: &Path) -> Option<Vec<u8>> {
-    use std::io::Read;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path)
-        .ok()?;
-    if !f.metadata().ok()?.is_file() {
-        return None;
-    }
-    let mut bytes = Vec::new();
-    f.read_to_end(&mut bytes).ok()?;
-    Some(bytes)
+    read_head_no_follow(path, u64::MAX)
 }
 
 /// Where a cache keeps its entries (`T`: what one process keeps in memory); chosen by
@@ -141,15 +129,37 @@ pub fn write(root: &Path, name: &str, bytes: &[u8]) {
     }
 }
 
-/// Remove the file `name` from the cache folder, if the folder is ours: a link of that
-/// name is removed itself, never what it points to.
-pub fn remove(root: &Path, name: &str) {
-    if let Some(dir) = existing(root) {
-        let path = dir.join(name);
-        if path.symlink_metadata().is_ok_and(|m| !m.is_dir()) {
-            let _ = std::fs::remove_file(path);
-        }
+/// Remove the cache file `name`, a file of an earlier Lantern, only when the cache
+/// folder is ours and the file proves it is Lantern's too: a regular file (a link is
+/// never opened nor removed) whose bytes begin with `signature`, the format's magic.
+/// Anything else of that name is left alone.
+pub fn remove_own(root: &Path, name: &str, signature: &[u8]) {
+    let Some(dir) = existing(root) else {
+        return;
+    };
+    let path = dir.join(name);
+    let ours = read_head_no_follow(&path, signature.len() as u64).is_some_and(|h| h == signature);
+    if ours {
+        let _ = std::fs::remove_file(path);
     }
+}
+
+/// The first `limit` bytes of a regular file (all of them with `u64::MAX`), never
+/// through a symlink at its path.
+fn read_head_no_follow(path: &Path, limit: u64) -> Option<Vec<u8>> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+        .ok()?;
+    if !f.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    f.take(limit).read_to_end(&mut bytes).ok()?;
+    Some(bytes)
 }
 
 /// True for a real folder (not a link to one).
@@ -220,6 +230,40 @@ mod tests {
         assert_eq!(ensure(u.path()), None);
         assert_eq!(existing(u.path()), None);
         assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn only_our_own_old_file_is_removed() {
+        let t = tempfile::tempdir().unwrap();
+        // No cache folder of ours: nothing happens, even to a file with the magic.
+        std::fs::create_dir(t.path().join(DIR)).unwrap();
+        std::fs::write(t.path().join(DIR).join("old"), b"MAGIC1 x").unwrap();
+        remove_own(t.path(), "old", b"MAGIC");
+        assert!(t.path().join(DIR).join("old").exists());
+
+        let u = tempfile::tempdir().unwrap();
+        let dir = ensure(u.path()).unwrap();
+        // Someone else's file of that name, and a link to a file with the magic.
+        std::fs::write(dir.join("old"), b"notes of mine").unwrap();
+        remove_own(u.path(), "old", b"MAGIC");
+        assert_eq!(std::fs::read(dir.join("old")).unwrap(), b"notes of mine");
+        let target = u.path().join("target");
+        std::fs::write(&target, b"MAGIC1 x").unwrap();
+        std::fs::remove_file(dir.join("old")).unwrap();
+        std::os::unix::fs::symlink(&target, dir.join("old")).unwrap();
+        remove_own(u.path(), "old", b"MAGIC");
+        assert!(dir.join("old").symlink_metadata().is_ok(), "the link stays");
+        assert_eq!(std::fs::read(&target).unwrap(), b"MAGIC1 x");
+        // A folder of that name stays too.
+        std::fs::remove_file(dir.join("old")).unwrap();
+        std::fs::create_dir(dir.join("old")).unwrap();
+        remove_own(u.path(), "old", b"MAGIC");
+        assert!(dir.join("old").is_dir());
+        // Our own file: removed.
+        std::fs::remove_dir(dir.join("old")).unwrap();
+        std::fs::write(dir.join("old"), b"MAGIC1 x").unwrap();
+        remove_own(u.path(), "old", b"MAGIC");
+        assert!(!dir.join("old").exists());
     }
 
     #[test]

@@ -51,6 +51,8 @@ pub type Memory = crate::cache_dir::Memory<Option<Arc<Store>>>;
 /// Name of the cache file inside the cache folder.
 pub const FILE: &str = "posts";
 const MAGIC: &str = "LNTPC003";
+/// How every post cache file of Lantern begins, whatever its format version.
+const MAGIC_PREFIX: &[u8] = b"LNTPC";
 /// How close to the recording a file's timestamps make its entry untrusted, in ns.
 /// Two seconds, as git: covers coarse file-system clocks (FAT: 2 s) and small skew.
 pub const RACY: i64 = 2_000_000_000;
@@ -581,8 +583,8 @@ fn write_shards(root: &Path, key: &str, disk: &OnDisk, keep: &[EntryRef], hit: &
         let bytes = encode_reusing(key, entries, hits, kept);
         crate::cache_dir::write(root, &shard_file(i), &bytes);
     }
-    // The single file of earlier versions is ours and of no use any more.
-    crate::cache_dir::remove(root, FILE);
+    // The single file of earlier versions (`LNTPC001`, `LNTPC002`) is of no use any more.
+    crate::cache_dir::remove_own(root, FILE, MAGIC_PREFIX);
 }
 
 #[cfg(test)]
