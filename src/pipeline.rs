@@ -129,31 +129,36 @@ pub fn build(
     let published = stage("publish", || {
         output::publish_kept(out, &opts.root, &files, &sums, &kept, publish)
     });
-    let (files, sums, stats) = match published {
+    // The render cache keeps this build's pages by the digests publishing used.
+    let save = |sums: &HashMap<&str, Sum>| {
+        stage("render cache save", || {
+            let text = cache.entries(|path| sums.get(path).copied());
+            build_cache::save(&opts.root, out, &text);
+        })
+    };
+    let (files, stats) = match published {
         Ok(stats) => {
+            save(&sums);
+            drop(sums);
             let stats = WriteStats {
                 reused: kept.len(),
                 ..stats
             };
-            let sums: HashMap<String, Sum> =
-                sums.into_iter().map(|(p, s)| (p.to_string(), s)).collect();
-            (files, sums, stats)
+            (files, stats)
         }
         Err(OutputError::Moved(_)) => {
             // Another build published while we rendered: render everything and publish.
+            drop(sums);
             let files = render::render(&site, &theme)?;
             let sums = output::digests(&files);
             let stats =
                 output::publish_kept(out, &opts.root, &files, &sums, &Default::default(), publish)?;
-            let sums = sums.into_iter().map(|(p, s)| (p.to_string(), s)).collect();
-            (files, sums, stats)
+            save(&sums);
+            drop(sums);
+            (files, stats)
         }
         Err(e) => return Err(e.into()),
     };
-    stage("render cache save", || {
-        let text = cache.entries(|path| sums.get(path).copied());
-        build_cache::save(&opts.root, out, &text);
-    });
     Ok((
         Rendered {
             site,

@@ -329,11 +329,10 @@ impl<'a> Session<'a> {
             let (Some(post), Outcome::Hit(stamp) | Outcome::New(stamp)) = (post, outcome) else {
                 continue;
             };
-            match outcome {
-                Outcome::Hit(_) => hits += 1,
-                _ => any_new = true,
-            }
-            keep_hit.push(matches!(outcome, Outcome::Hit(_)));
+            let hit = matches!(outcome, Outcome::Hit(_));
+            hits += usize::from(hit);
+            any_new |= !hit;
+            keep_hit.push(hit);
             keep.push(EntryRef {
                 id: stamp.id,
                 recorded_ns: stamp.recorded_ns,
@@ -447,28 +446,42 @@ fn encode_reusing<'k>(
 /// The entries in a cache file's bytes. With `want`, nothing when the file was made
 /// for another key. Damaged entries are skipped and mark the store for rewriting.
 pub fn decode(bytes: &[u8], want: Option<&str>) -> Store {
-    decode_ranges(bytes, want).0
+    let Some(file) = records(bytes, want) else {
+        return Store::default();
+    };
+    let mut damaged = file.damaged;
+    let mut entries = HashMap::with_capacity(file.entries.len());
+    for (e, _) in file.entries {
+        damaged |= entries.insert(e.post.source.clone(), e).is_some();
+    }
+    Store {
+        key: file.key,
+        entries,
+        damaged,
+    }
 }
 
-/// [`decode`], with where each entry's record lies in `bytes`.
-fn decode_ranges(
-    bytes: &[u8],
-    want: Option<&str>,
-) -> (Store, HashMap<PathBuf, std::ops::Range<usize>>) {
-    let Some(nl) = bytes.iter().position(|&b| b == b'\n') else {
-        return Default::default();
-    };
-    let Some(key) = std::str::from_utf8(&bytes[..=nl])
+/// What one cache file holds: its key, and each whole entry in file order with where
+/// its record lies in the file's bytes.
+struct Records {
+    key: String,
+    entries: Vec<(Entry, std::ops::Range<usize>)>,
+    /// Records were cut short or failed their check.
+    damaged: bool,
+}
+
+/// The records of a cache file; `None` when it is no cache file, or one made for
+/// another key than `want`.
+fn records(bytes: &[u8], want: Option<&str>) -> Option<Records> {
+    let nl = bytes.iter().position(|&b| b == b'\n')?;
+    let key = std::str::from_utf8(&bytes[..=nl])
         .ok()
-        .and_then(|h| h.strip_prefix(MAGIC)?.strip_prefix(' ')?.strip_suffix('\n'))
-    else {
-        return Default::default();
-    };
+        .and_then(|h| h.strip_prefix(MAGIC)?.strip_prefix(' ')?.strip_suffix('\n'))?;
     if want.is_some_and(|w| w != key) {
-        return Default::default();
+        return None;
     }
     // Frame the records one after another (cheap), then check and decode them in parallel.
-    let mut records = Vec::new();
+    let mut framed = Vec::new();
     let mut rest = &bytes[nl + 1..];
     let mut damaged = false;
     while !rest.is_empty() {
@@ -478,10 +491,10 @@ fn decode_ranges(
         };
         let (payload, after) = tail.split_at(len);
         let start = bytes.len() - rest.len();
-        records.push((digest, payload, start..start + FRAME + len));
+        framed.push((digest, payload, start..start + FRAME + len));
         rest = after;
     }
-    let decoded: Vec<Option<Entry>> = records
+    let decoded: Vec<Option<Entry>> = framed
         .par_iter()
         .map(|(d, payload, _)| {
             (digest(payload) == *d)
@@ -489,25 +502,17 @@ fn decode_ranges(
                 .flatten()
         })
         .collect();
-    let mut entries = HashMap::with_capacity(decoded.len());
-    let mut ranges = HashMap::with_capacity(decoded.len());
-    for (e, (_, _, range)) in decoded.into_iter().zip(records) {
-        match e {
-            Some(e) => {
-                ranges.insert(e.post.source.clone(), range);
-                if let Some(_twice) = entries.insert(e.post.source.clone(), e) {
-                    damaged = true;
-                }
-            }
-            None => damaged = true,
-        }
-    }
-    let store = Store {
+    damaged |= decoded.iter().any(Option::is_none);
+    let entries = decoded
+        .into_iter()
+        .zip(framed)
+        .filter_map(|(e, (_, _, range))| Some((e?, range)))
+        .collect();
+    Some(Records {
         key: key.to_string(),
         entries,
         damaged,
-    };
-    (store, ranges)
+    })
 }
 
 /// The length, digest and remaining bytes of the record at the start of `b`, if whole.
@@ -527,8 +532,8 @@ fn read_shards(root: &Path, key: &str) -> (Store, OnDisk) {
             .as_ref()
             .and_then(|d| crate::cache_dir::read_bytes_no_follow(&d.join(shard_file(i))))
             .unwrap_or_default();
-        let (store, ranges) = decode_ranges(&bytes, Some(key));
-        (bytes, store, ranges)
+        let file = records(&bytes, Some(key));
+        (bytes, file)
     };
     let shards: Vec<_> = (0..SHARDS).into_par_iter().map(read).collect();
     let mut store = Store {
@@ -536,19 +541,19 @@ fn read_shards(root: &Path, key: &str) -> (Store, OnDisk) {
         ..Store::default()
     };
     let mut disk = OnDisk::default();
-    for (i, (bytes, shard, ranges)) in shards.into_iter().enumerate() {
-        disk.counts[i] = shard.entries.len();
-        disk.damaged[i] = shard.damaged;
-        for (path, entry) in shard.entries {
-            if store.entries.insert(path.clone(), entry).is_some() {
-                // The same post in two shards: both are rewritten.
-                disk.damaged[i] = true;
-                if let Some((j, _)) = disk.records.get(&path) {
-                    disk.damaged[*j] = true;
+    for (i, (bytes, file)) in shards.into_iter().enumerate() {
+        if let Some(file) = file {
+            disk.damaged[i] |= file.damaged;
+            disk.counts[i] = file.entries.len();
+            for (entry, range) in file.entries {
+                let path = entry.post.source.clone();
+                if let Some((j, _)) = disk.records.insert(path.clone(), (i, range)) {
+                    // The same post twice (in one shard or two): both are rewritten.
+                    disk.damaged[i] = true;
+                    disk.damaged[j] = true;
                 }
+                store.entries.insert(path, entry);
             }
-            disk.records
-                .insert(path.clone(), (i, ranges[&path].clone()));
         }
         disk.files.push(bytes);
     }
@@ -629,6 +634,16 @@ mod tests {
             size: 100 + n,
             mtime_ns: 1_000_000_000_000,
             ctime_ns: 1_000_000_000_001,
+        }
+    }
+
+    /// Identity `n` of a file last changed well before a session recorded at
+    /// `recorded_ns`: not racy, so its entry is kept.
+    fn settled_id(recorded_ns: i64, n: u64) -> Identity {
+        Identity {
+            mtime_ns: recorded_ns - 3 * RACY,
+            ctime_ns: recorded_ns - 3 * RACY,
+            ..id(n)
         }
     }
 
@@ -890,11 +905,7 @@ mod tests {
         let p = entries().remove(0).post;
         let rel = p.source.clone();
         let s = Session::open(&Mode::Disk, t.path(), &cfg).unwrap();
-        let id = Identity {
-            mtime_ns: s.recorded_ns - 3 * RACY,
-            ctime_ns: s.recorded_ns - 3 * RACY,
-            ..id(1)
-        };
+        let id = settled_id(s.recorded_ns, 1);
         let fresh = s.entry(id, now);
         s.finish([(&fresh, Some(&p)), (&Outcome::None, None)]);
         let name = shard_file(shard_of(&rel));
@@ -954,12 +965,8 @@ mod tests {
             .expect("paths spread over the shards");
         let posts = [base.clone(), other];
         let s = Session::open(&Mode::Disk, t.path(), &cfg).unwrap();
-        let long_ago = s.recorded_ns - 3 * RACY;
-        let settled = |n: u64| Identity {
-            mtime_ns: long_ago,
-            ctime_ns: long_ago,
-            ..id(n)
-        };
+        let opened = s.recorded_ns;
+        let settled = |n: u64| settled_id(opened, n);
         let (a, b) = (s.entry(settled(1), now), s.entry(settled(2), now));
         // The single file of an earlier version goes at the first write.
         crate::cache_dir::write(t.path(), FILE, b"LNTPC002 old\n");

@@ -110,20 +110,8 @@ fn load_cached(
     {
         return (Some(post), Outcome::Hit(stamp));
     }
-    // The identity comes from the opened file, before its bytes are read: a change
-    // after this point gives another identity next time (or a racy one).
-    let read = std::fs::File::open(&path).and_then(|mut f| {
-        let id = Identity::of(&f.metadata()?);
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut f, &mut bytes)?;
-        Ok((id, bytes))
-    });
-    let (id, bytes) = match read {
-        Ok(r) => r,
-        Err(e) => {
-            diags.push(Diagnostic::error(rel, format!("cannot read the file: {e}")));
-            return (None, Outcome::None);
-        }
+    let Some((id, bytes)) = read_post(&path, rel, diags) else {
+        return (None, Outcome::None);
     };
     let mut post = parse_post(bytes, rel, kind, config, now, diags);
     let outcome = match &mut post {
@@ -162,14 +150,27 @@ fn load_one(
     now: DateTime<Utc>,
     diags: &mut Diagnostics,
 ) -> Option<Post> {
-    let bytes = match std::fs::read(root.join(rel)) {
-        Ok(b) => b,
+    let (_, bytes) = read_post(&root.join(rel), rel, diags)?;
+    parse_post(bytes, rel, kind, config, now, diags)
+}
+
+/// The bytes of the post file at `path` (`rel` in messages) and its identity, taken
+/// from the opened file before its bytes are read: a change after this point gives
+/// another identity next time (or a racy one). An error names the file.
+fn read_post(path: &Path, rel: &Path, diags: &mut Diagnostics) -> Option<(Identity, Vec<u8>)> {
+    let read = std::fs::File::open(path).and_then(|mut f| {
+        let id = Identity::of(&f.metadata()?);
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut bytes)?;
+        Ok((id, bytes))
+    });
+    match read {
+        Ok(r) => Some(r),
         Err(e) => {
             diags.push(Diagnostic::error(rel, format!("cannot read the file: {e}")));
-            return None;
+            None
         }
-    };
-    parse_post(bytes, rel, kind, config, now, diags)
+    }
 }
 
 /// Parse and validate the bytes of one post file of `kind`, without touching the
