@@ -55,7 +55,7 @@ fn site_with_feed(feed: &str) -> Site {
 }
 
 fn uptime_json(site: &Site, id: &str) -> Value {
-    serde_json::from_str(&site.read(&format!("public/api/uptime/{id}.json"))).unwrap()
+    common::uptime_report(&site.root.join("public"), id)
 }
 
 fn day<'a>(report: &'a Value, date: &str) -> &'a Value {
@@ -106,6 +106,36 @@ fn a_36_minute_outage_gives_97_50_and_fresh_data_reads_operational() {
         csv.contains("\n2026-11-20,97.50,36,0,0,0,1440,82,84\n"),
         "{csv}"
     );
+    // The per-component files hold complete days only: the day begun at the build's
+    // midnight, and everything that moves with time, are in api/uptime.json.
+    assert!(
+        csv.ends_with("\n2026-11-20,97.50,36,0,0,0,1440,82,84\n"),
+        "{csv}"
+    );
+    let history: Value =
+        serde_json::from_str(&site.read("public/api/uptime/database.json")).unwrap();
+    let dates: Vec<&str> = history["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["date"].as_str().unwrap())
+        .collect();
+    assert_eq!(dates, ["2026-11-19", "2026-11-20"]);
+    let keys: Vec<&String> = history.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["component", "days", "name"], "{history}");
+    let present: Value = serde_json::from_str(&site.read("public/api/uptime.json")).unwrap();
+    assert_eq!(present["generated_at"], "2026-11-21T00:00:00Z");
+    let ids: Vec<&str> = present["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["component"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["web", "database"], "site order: {present}");
+    let live = &present["components"][1];
+    assert_eq!(live["today"]["date"], "2026-11-21", "{live}");
+    assert_eq!(live["windows"]["24h"], 97.5, "{live}");
+    assert_eq!(live["status"], "operational");
     let home = site.read("public/index.html");
     assert!(
         home.contains("All Systems Operational"),

@@ -1,6 +1,8 @@
 //! `lantern import`: each format's fixture imports, and a site built from the
 //! result shows the fixture's known outage in `api/uptime/<id>.json`.
 
+mod common;
+
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fs;
@@ -73,8 +75,7 @@ fn site(checks: &[&str], stale_after: &str) -> tempfile::TempDir {
 /// Build at `epoch`; per day of component `svc`: (down minutes, observed minutes).
 fn uptime_days(root: &Path, epoch: i64) -> BTreeMap<String, (f64, f64)> {
     ok(root, epoch, &["build"]);
-    let text = fs::read_to_string(root.join("public/api/uptime/svc.json")).unwrap();
-    let doc: Value = serde_json::from_str(&text).unwrap();
+    let doc = common::uptime_report(&root.join("public"), "svc");
     doc["days"]
         .as_array()
         .unwrap()

@@ -191,7 +191,7 @@ fn http_probes_against_a_loopback_server() {
 
     // Built at once, the page shows what was probed, never "unknown".
     lantern(s.tmp(), &["build", "--root", "site"]).assert_ok();
-    let report: Value = serde_json::from_str(&s.read("public/api/uptime/web.json")).unwrap();
+    let report: Value = common::uptime_report(&s.root.join("public"), "web");
     assert_eq!(report["status"], "major_outage", "{report}");
 }
 
@@ -199,7 +199,7 @@ fn http_probes_against_a_loopback_server() {
 fn probe_then_build_at_once_reads_the_probed_status() {
     let s = site(&["up-cmd"], "  - { id: up-cmd, command: [\"true\"] }\n");
     lantern(s.tmp(), &["probe", "--root", "site", "--build"]).assert_ok();
-    let report: Value = serde_json::from_str(&s.read("public/api/uptime/web.json")).unwrap();
+    let report: Value = common::uptime_report(&s.root.join("public"), "web");
     assert_eq!(report["status"], "operational", "{report}");
     let today = report["days"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(today["observed_minutes"], 1.0, "{today}");

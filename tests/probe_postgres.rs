@@ -163,7 +163,7 @@ fn web_server() -> u16 {
 }
 
 fn report(site: &Site, id: &str) -> Value {
-    serde_json::from_str(&site.read(&format!("public/api/uptime/{id}.json"))).unwrap()
+    common::uptime_report(&site.root.join("public"), id)
 }
 
 #[test]

@@ -145,21 +145,24 @@ const MAINTENANCE_FILES: [&str; 3] = [
     "scheduled-maintenances/active.json",
 ];
 
-/// Lantern's own word for each component's status, from its uptime report.
+/// Lantern's own word for each component's status, from `api/uptime.json`.
 fn lantern_statuses(public: &Path) -> BTreeMap<String, (String, String)> {
-    let mut out = BTreeMap::new();
-    for rel in common::files(&public.join("api/uptime")) {
-        if let Some(id) = rel.strip_suffix(".json") {
-            let v: serde_json::Value =
-                serde_json::from_str(&read_text(&public.join("api/uptime").join(&rel))).unwrap();
-            let name = v["name"].as_str().unwrap().to_string();
-            out.insert(
-                id.to_string(),
-                (name, v["status"].as_str().unwrap().to_string()),
-            );
-        }
-    }
-    out
+    let v: serde_json::Value =
+        serde_json::from_str(&read_text(&public.join("api/uptime.json"))).unwrap();
+    v["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["component"].as_str().unwrap().to_string(),
+                (
+                    c["name"].as_str().unwrap().to_string(),
+                    c["status"].as_str().unwrap().to_string(),
+                ),
+            )
+        })
+        .collect()
 }
 
 /// Titles of the example site's incidents with no `resolved:` time, drafts excluded.

@@ -112,8 +112,23 @@ fn only_the_listed_files_change_when_only_time_passes() {
             "index.html",
             "incidents/open/index.html",
             "api/v2/status.json",
+            "api/uptime.json",
         ] {
             assert!(diff.iter().any(|p| p == live), "{name}: {live} unchanged");
+        }
+        // Each component's uptime files hold complete days: within one day they stay
+        // byte-identical; three days later they have gained days.
+        let per_component: Vec<&String> = diff
+            .iter()
+            .filter(|p| p.starts_with("api/uptime/"))
+            .collect();
+        if name == "minute" {
+            assert!(per_component.is_empty(), "{name}: {per_component:?}");
+        } else {
+            assert!(
+                per_component.contains(&&"api/uptime/a.csv".to_string()),
+                "{name}: {per_component:?}"
+            );
         }
         eprintln!("{name}: {} of {} files changed", diff.len(), first.len());
     }

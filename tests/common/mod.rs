@@ -246,6 +246,33 @@ pub fn files(dir: &Path) -> Vec<String> {
     out
 }
 
+/// One component's uptime as a single document, the way the two API files split it:
+/// `api/uptime/<id>.json` holds the complete days, `api/uptime.json` the present
+/// (status, windows, last result, today). The result has the live fields,
+/// `generated_at`, and `days` = the complete days followed by today.
+pub fn uptime_report(public: &Path, id: &str) -> serde_json::Value {
+    let read = |rel: &str| -> serde_json::Value {
+        serde_json::from_str(&read_text(&public.join(rel))).expect("uptime JSON")
+    };
+    let history = read(&format!("api/uptime/{id}.json"));
+    let present = read("api/uptime.json");
+    let live = present["components"]
+        .as_array()
+        .expect("components")
+        .iter()
+        .find(|c| c["component"] == id)
+        .unwrap_or_else(|| panic!("{id} not in api/uptime.json"))
+        .clone();
+    let mut days = history["days"].as_array().expect("days").clone();
+    days.push(live["today"].clone());
+    let mut report = live;
+    let obj = report.as_object_mut().expect("object");
+    obj.remove("today");
+    obj.insert("generated_at".into(), present["generated_at"].clone());
+    obj.insert("days".into(), days.into());
+    report
+}
+
 /// Every file under `dir` with its bytes: compare two of these for byte-for-byte equality.
 pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     files(dir)
