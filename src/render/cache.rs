@@ -42,13 +42,26 @@ impl Context {
         }
     }
 
+    /// An empty context for a page keyed by what it depends on ([`DepKey`]): a second,
+    /// context key would only cost hashing every value (a tenth of a fresh build) to
+    /// save rendering after a settings change that leaves such pages as they were.
+    pub fn without_key() -> Self {
+        Context {
+            unkeyed: true,
+            ..Self::new()
+        }
+    }
+
     /// Put `val` under `key`, as `tera::Context::insert` does, and into the key.
     pub fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, val: &T) {
         self.inner.insert(key, val);
+        if self.unkeyed {
+            return;
+        }
         self.hasher.update(&(key.len() as u64).to_le_bytes());
         self.hasher.update(key.as_bytes());
         // JSON is unambiguous (strings escaped); 0xff never occurs in it and ends it.
-        if serde_json::to_writer(HashWriter(&mut self.hasher), val).is_err() {
+        if !hash_json(&mut self.hasher, val) {
             self.unkeyed = true;
         }
         self.hasher.update(&[0xff]);
@@ -59,6 +72,9 @@ impl Context {
     /// made from): neither is redone per page.
     pub fn insert_shared(&mut self, key: &'static str, value: tera::Value, digest: &[u8; 32]) {
         self.inner.insert_value(key, value);
+        if self.unkeyed {
+            return;
+        }
         self.hasher.update(&(key.len() as u64).to_le_bytes());
         self.hasher.update(key.as_bytes());
         // 0xfe, unlike JSON's first byte, says a digest follows.
@@ -89,8 +105,7 @@ impl Context {
 /// The BLAKE3 digest of `val`'s JSON, for [`Context::insert_digested`].
 pub fn digest_of<T: Serialize + ?Sized>(val: &T) -> Option<[u8; 32]> {
     let mut h = blake3::Hasher::new();
-    serde_json::to_writer(HashWriter(&mut h), val).ok()?;
-    Some(*h.finalize().as_bytes())
+    hash_json(&mut h, val).then(|| *h.finalize().as_bytes())
 }
 
 /// A page key made from what the page depends on (the site's settings, the posts it
@@ -134,6 +149,16 @@ impl DepKey {
 pub use crate::sum::value_digest as hash_digest;
 
 /// Feeds serde_json's output into a hasher without building the string.
+/// Feed `val`'s JSON to `h`; false if it cannot be serialised.
+///
+/// Buffered: serde_json writes token by token, and BLAKE3 fed a few bytes at a time
+/// runs one block at a time, while 16 KiB at once are hashed several chunks abreast
+/// (SIMD). The digest does not depend on how the bytes are split.
+fn hash_json<T: Serialize + ?Sized>(h: &mut blake3::Hasher, val: &T) -> bool {
+    let mut w = std::io::BufWriter::with_capacity(16 * 1024, HashWriter(h));
+    serde_json::to_writer(&mut w, val).is_ok() && w.flush().is_ok()
+}
+
 struct HashWriter<'a>(&'a mut blake3::Hasher);
 
 impl Write for HashWriter<'_> {
@@ -242,9 +267,9 @@ impl PageCache {
 
     /// Every key of this build with its page's final digest: kept pages, rendered
     /// ones and missed dependency keys. Nothing else is carried over, so the file
-    /// stays the size of one build (a page kept by its dependency key loses its
-    /// context key: after a change of settings that leaves it as it was, it is
-    /// rendered once more).
+    /// stays the size of one build. A page with a dependency key has no context key
+    /// ([`Context::without_key`]): after a change of settings that leaves it as it
+    /// was, it is rendered once more (and, its bytes unchanged, not written).
     fn all_entries(&self, digest_of: impl Fn(&str) -> Option<Sum>) -> Vec<(Key, String, Sum)> {
         let kept = lock(&self.kept);
         let mut out: Vec<(Key, String, Sum)> =

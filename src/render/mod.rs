@@ -121,7 +121,7 @@ fn render_with(
     observer: &dyn Observer,
     cache: Option<Arc<PageCache>>,
 ) -> Result<(Files, Kept), RenderError> {
-    let tera = templates(theme)?;
+    let tera = crate::timings::stage("render: templates", || templates(theme))?;
     let loc = locale(site, theme)?;
     // Everything site-wide a settled page can show besides the settled site view: the
     // settings (Debug shows every field) and the strings it is worded in.
@@ -166,7 +166,9 @@ fn render_with(
     files.extend(others);
     // After every page (the sitemap lists them) and before the theme's statics, so a
     // theme's own favicon.svg or robots.txt wins.
-    discovery::render(site, &mut files, &loc);
+    crate::timings::stage("render: sitemap", || {
+        discovery::render(site, &mut files, &loc)
+    });
     let dir = format!("themes/{}/static", site.config.theme);
     let shadowed = shadow::shadowed(&files, theme.statics.keys());
     if !shadowed.is_empty() {
@@ -180,7 +182,7 @@ fn render_with(
     // Last, over everything generated: no control character or noncharacter from a
     // feed or an import survives in any HTML, XML or JSON file. The theme's own
     // static files are the operator's and are copied as they are.
-    clean::clean_files(&mut files);
+    crate::timings::stage("render: clean", || clean::clean_files(&mut files));
     for (name, bytes) in &theme.statics {
         files.insert(name.clone(), bytes.clone());
     }

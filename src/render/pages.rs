@@ -141,12 +141,14 @@ pub fn render_all(pg: &Pages, files: &mut Files) -> Result<(), RenderError> {
         .map(|(i, p)| {
             let stamp = settled::stamp([p], site.now);
             let path = format!("{}index.html", p.path());
+            let mut dep_keyed = false;
             if let Some(deps) = &deps {
                 let key = deps.key(pg, "post.html", &path, stamp, &[i], &());
                 if deps.kept(pg, &path, key) {
                     // An empty placeholder, as `page` leaves for a reused page.
                     return Ok((path, Vec::new()));
                 }
+                dep_keyed = key.is_some();
             }
             let view = post_view(pg, p, true);
             let meta = meta(
@@ -158,7 +160,7 @@ pub fn render_all(pg: &Pages, files: &mut Files) -> Result<(), RenderError> {
                 stamp,
                 loc,
             );
-            let mut ctx = base(&sv, &meta);
+            let mut ctx = base(&sv, &meta, dep_keyed);
             ctx.insert("post", &view);
             page(pg, "post.html", &ctx, path)
         })
@@ -198,7 +200,7 @@ pub fn render_all(pg: &Pages, files: &mut Files) -> Result<(), RenderError> {
                 .take(PAGE_SIZE)
                 .map(|p| post_view(pg, p, false))
                 .collect();
-            let mut ctx = base(&sv, &meta);
+            let mut ctx = base(&sv, &meta, false);
             ctx.insert("component", &cv);
             ctx.insert("latency", &super::bars::latency_chart(site, comp, loc));
             ctx.insert("days", &super::days::day_table(site, comp, loc));
@@ -217,7 +219,13 @@ pub fn render_all(pg: &Pages, files: &mut Files) -> Result<(), RenderError> {
         Stamp::Settled(None),
         loc,
     );
-    put(pg, "404.html", &base(&sv, &meta), "404.html".into(), files)?;
+    put(
+        pg,
+        "404.html",
+        &base(&sv, &meta, false),
+        "404.html".into(),
+        files,
+    )?;
     Ok(())
 }
 
@@ -246,7 +254,7 @@ fn home(pg: &Pages, sv: &SiteView, files: &mut Files) -> Result<(), RenderError>
         Stamp::Live,
         loc,
     );
-    let mut ctx = base(sv, &meta);
+    let mut ctx = base(sv, &meta, false);
     ctx.insert("groups", &views::groups(site, loc));
     // Every open incident is shown: during an outage nothing may be cut off.
     ctx.insert(
@@ -313,12 +321,14 @@ fn archive(
             let number = i + 1;
             let path = page_path(number);
             let stamp = settled::stamp(site.select(chunk), site.now);
+            let mut dep_keyed = false;
             if let Some(deps) = deps {
                 let file = format!("{path}index.html");
                 let key = deps.key(pg, "list.html", &file, stamp, chunk, &(section, total));
                 if deps.kept(pg, &file, key) {
                     return Ok((file, Vec::new()));
                 }
+                dep_keyed = key.is_some();
             }
             let mut months: Vec<MonthView> = Vec::new();
             for p in site.select(chunk) {
@@ -355,7 +365,7 @@ fn archive(
                 stamp,
                 loc,
             );
-            let mut ctx = base(sv, &meta);
+            let mut ctx = base(sv, &meta, dep_keyed);
             ctx.insert("heading", title);
             ctx.insert("months", &months);
             ctx.insert("pagination", &pagination);
@@ -366,8 +376,14 @@ fn archive(
     Ok(())
 }
 
-fn base(sv: &SiteView, meta: &PageMeta) -> Context {
-    let mut ctx = Context::new();
+/// The context every page starts from; `dep_keyed`: the page already has a
+/// dependency key, so its context needs none ([`Context::without_key`]).
+fn base(sv: &SiteView, meta: &PageMeta, dep_keyed: bool) -> Context {
+    let mut ctx = if dep_keyed {
+        Context::without_key()
+    } else {
+        Context::new()
+    };
     // A settled page sees no time or status of now: its inputs, and so its cache
     // key, stay the same as time passes.
     let sv = match &sv.settled {
