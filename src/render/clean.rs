@@ -32,7 +32,45 @@ const TEXT_OUTPUTS: &[&str] = &["html", "htm", "xml", "svg", "atom", "rss", "jso
 /// other than tab and newline, DEL, 0xC2 (C1 controls), 0xEF (U+FDD0–U+FFFF) or a
 /// four-byte lead (the noncharacters of planes 1–16).
 fn suspicious_byte(b: u8) -> bool {
-    (b < 0x20 && b != b'\t' && b != b'\n') || b == 0x7f || b == 0xc2 || b == 0xef || b >= 0xf0
+    // `&` and `|`, not `&&` and `||`: no branches, so a chunk's scan vectorises.
+    (b < 0x20) & (b != b'\t') & (b != b'\n') | (b == 0x7f) | (b == 0xc2) | (b == 0xef) | (b >= 0xf0)
+}
+
+/// Whether `bytes` may hold a [`forbidden`] character or CR: false only when every
+/// suspicious byte starts a character that is neither.
+///
+/// The theme's own text makes nearly every page suspicious (a `·` is 0xC2 0xB7), so
+/// each hit is decoded where it stands instead of sending the whole file through
+/// the exact check. A suspicious byte is never a continuation byte, so in UTF-8 it
+/// always starts a character; where it does not decode, say yes and let the exact
+/// check decide.
+fn may_hold_forbidden(bytes: &[u8]) -> bool {
+    const CHUNK: usize = 64;
+    for (k, chunk) in bytes.chunks(CHUNK).enumerate() {
+        if !chunk.iter().fold(false, |hit, &b| hit | suspicious_byte(b)) {
+            continue;
+        }
+        for (i, &b) in chunk.iter().enumerate() {
+            if suspicious_byte(b) && starts_forbidden(&bytes[k * CHUNK + i..]) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Whether the character `rest` starts with is [`forbidden`], CR, or not UTF-8.
+fn starts_forbidden(rest: &[u8]) -> bool {
+    let head = &rest[..rest.len().min(4)];
+    let valid = match std::str::from_utf8(head) {
+        Ok(s) => s,
+        // The next character may be cut off at four bytes; this one is whole.
+        Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default(),
+    };
+    valid
+        .chars()
+        .next()
+        .is_none_or(|c| c == '\r' || forbidden(c))
 }
 
 /// Clean every HTML, XML and JSON file in place; other files are left alone.
@@ -46,7 +84,7 @@ pub fn clean_files(files: &mut Files) {
         }
         // Almost every file is clean: a byte scan (several times faster than decoding)
         // rules most of them out before the exact check.
-        if !bytes.iter().copied().any(suspicious_byte) {
+        if !may_hold_forbidden(bytes) {
             return;
         }
         // Outputs are UTF-8, but be safe if not.
@@ -98,6 +136,37 @@ mod tests {
     }
 
     #[test]
+    fn the_scan_finds_exactly_the_forbidden_characters_and_cr_wherever_they_stand() {
+        // Every character, at offsets that put it before, across and after a chunk
+        // boundary, among text that is itself suspicious (`·`) but allowed.
+        for n in 0..=0x10ffff_u32 {
+            let Some(c) = char::from_u32(n) else { continue };
+            let bad = c == '\r' || forbidden(c);
+            let offsets: &[usize] =
+                if n < 0x800 || (0xfdd0..0x10000).contains(&n) || n & 0xfffe == 0xfffe {
+                    &[0, 61, 62, 63, 64, 65]
+                } else {
+                    &[62]
+                };
+            for &at in offsets {
+                let mut text = "·".repeat(at / 2);
+                text.push_str(&"x".repeat(at % 2));
+                text.push(c);
+                text.push_str("·é✓ end");
+                assert_eq!(
+                    may_hold_forbidden(text.as_bytes()),
+                    bad,
+                    "U+{n:04X} at {at}"
+                );
+            }
+        }
+        // Not UTF-8: left to the exact check, which leaves such a file alone.
+        assert!(may_hold_forbidden(&[b'a', 0xc2]));
+        assert!(may_hold_forbidden(&[0xf5, 0x80, 0x80, 0x80]));
+        assert!(!may_hold_forbidden(b"plain ascii, tabs\tand\nnewlines"));
+    }
+
+    #[test]
     fn only_text_outputs_are_touched() {
         let mut files = Files::new();
         files.insert("index.html".into(), "x\u{1b}y".into());
@@ -106,6 +175,12 @@ mod tests {
         files.insert("logo.png".into(), vec![0, 0x1b, 0xff]);
         files.insert("clean.html".into(), "fine".into());
         files.insert("crlf.xml".into(), "a\r\nb".into());
+        // Suspicious bytes of allowed characters: left as they are.
+        files.insert("dots.html".into(), "a · b \u{a0} \u{fdcf} 🔧".into());
+        files.insert(
+            "late.html".into(),
+            format!("{}\u{85}", "·".repeat(40)).into(),
+        );
         clean_files(&mut files);
         assert_eq!(files["index.html"], "x\u{fffd}y".as_bytes());
         assert_eq!(files["feed.atom"], "x\u{fffd}y".as_bytes());
@@ -113,5 +188,10 @@ mod tests {
         assert_eq!(files["logo.png"], vec![0, 0x1b, 0xff]);
         assert_eq!(files["clean.html"], b"fine");
         assert_eq!(files["crlf.xml"], b"a\nb");
+        assert_eq!(files["dots.html"], "a · b \u{a0} \u{fdcf} 🔧".as_bytes());
+        assert_eq!(
+            files["late.html"],
+            format!("{}\u{fffd}", "·".repeat(40)).as_bytes()
+        );
     }
 }
