@@ -70,7 +70,44 @@ impl fmt::Display for Timestamp {
 
 /// ISO 8601 / RFC 3339 in UTC with a `Z`, seconds precision: the one machine format.
 pub fn iso(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    iso_with(t, false)
+}
+
+/// [`iso`] with milliseconds (`2026-11-20T06:52:00.000Z`).
+pub fn iso_millis(t: DateTime<Utc>) -> String {
+    iso_with(t, true)
+}
+
+/// Written out rather than with a strftime pattern: chrono parses the pattern on every
+/// call, and a 10,000-post build formats a few hundred thousand times. Years beyond
+/// four digits and leap seconds take chrono's own form, so the text never differs.
+fn iso_with(t: DateTime<Utc>, millis: bool) -> String {
+    use chrono::{Datelike, Timelike};
+    use std::fmt::Write;
+    if !(0..=9999).contains(&t.year()) || t.nanosecond() >= 1_000_000_000 {
+        let pattern = if millis {
+            "%Y-%m-%dT%H:%M:%S%.3fZ"
+        } else {
+            "%Y-%m-%dT%H:%M:%SZ"
+        };
+        return t.format(pattern).to_string();
+    }
+    let mut s = String::with_capacity(24);
+    let _ = write!(
+        s,
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    );
+    if millis {
+        let _ = write!(s, ".{:03}", t.nanosecond() / 1_000_000);
+    }
+    s.push('Z');
+    s
 }
 
 /// A calendar date (`2026-11-27`), or a full timestamp whose date is taken.
@@ -150,6 +187,39 @@ pub fn now_from_env() -> Result<DateTime<Utc>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iso_text_is_chronos_own_for_every_kind_of_instant() {
+        use chrono::TimeZone;
+        let chrono_iso = |t: DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        let chrono_ms = |t: DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+        let mut times: Vec<DateTime<Utc>> = Vec::new();
+        // A walk through ten millennia in uneven steps, every field changing.
+        let mut secs = Utc.with_ymd_and_hms(0, 1, 1, 0, 0, 0).unwrap().timestamp();
+        while secs
+            < Utc
+                .with_ymd_and_hms(9999, 12, 31, 0, 0, 0)
+                .unwrap()
+                .timestamp()
+        {
+            let nanos = (secs.unsigned_abs() % 1_000_000_007) as u32 % 1_000_000_000;
+            times.push(DateTime::from_timestamp(secs, nanos).unwrap());
+            secs += 86_400 * 97 + 3_601 * 7 + 59;
+        }
+        times.extend([
+            Utc.with_ymd_and_hms(2026, 11, 20, 6, 52, 0).unwrap(),
+            Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).unwrap(),
+            Utc.with_ymd_and_hms(10_000, 1, 1, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(-1, 12, 31, 23, 59, 59).unwrap(),
+            DateTime::from_timestamp(1_795_856_400, 999_999_999).unwrap(),
+        ]);
+        // A leap second, as parsing `23:59:60` makes one.
+        times.push(parse_timestamp("2016-12-31T23:59:60.5Z").unwrap());
+        for t in times {
+            assert_eq!(iso(t), chrono_iso(t), "{t:?}");
+            assert_eq!(iso_millis(t), chrono_ms(t), "{t:?}");
+        }
+    }
 
     #[test]
     fn offsets_are_required() {

@@ -38,9 +38,10 @@ pub(super) fn may_alias(text: &str) -> bool {
 /// followed by a name.
 fn first_token_line(text: &str, mark: u8) -> Option<usize> {
     let b = text.as_bytes();
-    let i = (0..b.len()).find(|&i| {
+    // memchr: every post's front matter is scanned twice, and most hold no mark at all.
+    let i = memchr::memchr_iter(mark, b).find(|&i| {
         let starts_token = i == 0 || b" \t\r\n[{,".contains(&b[i - 1]);
-        b[i] == mark && starts_token && b.get(i + 1).is_some_and(|c| !c.is_ascii_whitespace())
+        starts_token && b.get(i + 1).is_some_and(|c| !c.is_ascii_whitespace())
     })?;
     Some(b[..i].iter().filter(|&&c| c == b'\n').count() + 1)
 }

@@ -216,7 +216,7 @@ impl<'a> Ctx<'a> {
 /// Clients parse with a fixed `%S.%f` pattern, so the fraction is always there.
 /// Only `api/v2/` uses this; feeds and calendars keep their own formats.
 pub fn api_time(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+    crate::time::iso_millis(t)
 }
 
 /// Pretty JSON with a final newline.
