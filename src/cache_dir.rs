@@ -6,6 +6,7 @@
 //! folder, never a symlink. Everything in it is an optimisation: deleting it is safe.
 
 use std::io::Write;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 /// Name of the cache folder under the site root.
@@ -138,8 +139,13 @@ pub fn remove_own(root: &Path, name: &str, signature: &[u8]) {
         return;
     };
     let path = dir.join(name);
-    let ours = read_head_no_follow(&path, signature.len() as u64).is_some_and(|h| h == signature);
-    if ours {
+    let Some((head, meta)) = head_no_follow(&path, signature.len() as u64) else {
+        return;
+    };
+    // Still the very file that was read: anything put in its place since (a link,
+    // another program's file) is not ours to remove.
+    let same = |m: std::fs::Metadata| m.dev() == meta.dev() && m.ino() == meta.ino();
+    if head == signature && path.symlink_metadata().is_ok_and(same) {
         let _ = std::fs::remove_file(path);
     }
 }
@@ -147,6 +153,11 @@ pub fn remove_own(root: &Path, name: &str, signature: &[u8]) {
 /// The first `limit` bytes of a regular file (all of them with `u64::MAX`), never
 /// through a symlink at its path.
 fn read_head_no_follow(path: &Path, limit: u64) -> Option<Vec<u8>> {
+    head_no_follow(path, limit).map(|(bytes, _)| bytes)
+}
+
+/// [`read_head_no_follow`], with the metadata of the file that was read.
+fn head_no_follow(path: &Path, limit: u64) -> Option<(Vec<u8>, std::fs::Metadata)> {
     use std::io::Read;
     use std::os::unix::fs::OpenOptionsExt;
     let f = std::fs::OpenOptions::new()
@@ -154,12 +165,13 @@ fn read_head_no_follow(path: &Path, limit: u64) -> Option<Vec<u8>> {
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(path)
         .ok()?;
-    if !f.metadata().ok()?.is_file() {
+    let meta = f.metadata().ok()?;
+    if !meta.is_file() {
         return None;
     }
     let mut bytes = Vec::new();
     f.take(limit).read_to_end(&mut bytes).ok()?;
-    Some(bytes)
+    Some((bytes, meta))
 }
 
 /// True for a real folder (not a link to one).

@@ -58,6 +58,15 @@ fn uptime_json(site: &Site, id: &str) -> Value {
     common::uptime_report(&site.root.join("public"), id)
 }
 
+/// The string `key` of every object in the array `list`.
+fn texts<'a>(list: &'a Value, key: &str) -> Vec<&'a str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v[key].as_str().unwrap())
+        .collect()
+}
+
 fn day<'a>(report: &'a Value, date: &str) -> &'a Value {
     report["days"]
         .as_array()
@@ -114,24 +123,19 @@ fn a_36_minute_outage_gives_97_50_and_fresh_data_reads_operational() {
     );
     let history: Value =
         serde_json::from_str(&site.read("public/api/uptime/database.json")).unwrap();
-    let dates: Vec<&str> = history["days"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["date"].as_str().unwrap())
-        .collect();
-    assert_eq!(dates, ["2026-11-19", "2026-11-20"]);
+    assert_eq!(
+        texts(&history["days"], "date"),
+        ["2026-11-19", "2026-11-20"]
+    );
     let keys: Vec<&String> = history.as_object().unwrap().keys().collect();
     assert_eq!(keys, ["component", "days", "name"], "{history}");
     let present: Value = serde_json::from_str(&site.read("public/api/uptime.json")).unwrap();
     assert_eq!(present["generated_at"], "2026-11-21T00:00:00Z");
-    let ids: Vec<&str> = present["components"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["component"].as_str().unwrap())
-        .collect();
-    assert_eq!(ids, ["web", "database"], "site order: {present}");
+    assert_eq!(
+        texts(&present["components"], "component"),
+        ["web", "database"],
+        "site order: {present}"
+    );
     let live = &present["components"][1];
     assert_eq!(live["today"]["date"], "2026-11-21", "{live}");
     assert_eq!(live["windows"]["24h"], 97.5, "{live}");

@@ -7,7 +7,6 @@
 //! instead of every minute for every component.
 
 use crate::health::uptime::Percent;
-use crate::health::window::Day as GridDay;
 use crate::render::Files;
 use crate::site::Site;
 use crate::time::iso;
@@ -58,14 +57,16 @@ const CSV_HEADER: &str = "date,uptime,down_minutes,partial_minutes,degraded_minu
 
 /// Write `api/uptime.json` and each component's history as JSON and CSV.
 pub fn render(site: &Site, files: &mut Files) {
-    let grid_days: &[GridDay] = &site.health.grid.days;
     let mut present = Present {
         generated_at: iso(site.now),
         components: Vec::with_capacity(site.components.len()),
     };
     for comp in &site.components {
         let (c, h) = (&comp.config, &comp.health);
-        let mut days: Vec<Day> = grid_days
+        let mut days: Vec<Day> = site
+            .health
+            .grid
+            .days
             .iter()
             .zip(&h.figures.days)
             .map(|(d, f)| Day {
