@@ -122,6 +122,33 @@ pub fn build(
     let (site, warnings) = loaded?;
     let theme = theme::load(&opts.root, &site.config.theme)?;
     let cache = build_cache::open(stored, &theme);
+    // Nothing published yet: pages are written as they render.
+    if let Some(stream) = stage("stream begun", || {
+        output::Stream::begin(out, &opts.root, publish)
+    })? {
+        let (files, kept) = stage("render", || {
+            render::render_streamed(&site, &theme, Some(cache.clone()), &stream)
+        })?;
+        if kept.is_empty() {
+            let sums = stage("digests", || output::digests(&files));
+            let finished = stage("publish", || stream.finish(&files, &sums))?;
+            let mut all: HashMap<&str, Sum> = sums;
+            all.extend(finished.handed.iter().map(|(p, s)| (p.as_str(), *s)));
+            stage("render cache save", || {
+                let text = cache.entries(|path| all.get(path).copied());
+                build_cache::save(&opts.root, out, &text);
+            });
+            let rendered = Rendered {
+                site,
+                warnings,
+                files,
+            };
+            return Ok((rendered, finished.stats));
+        }
+        // The render cache took pages from an output that has gone since: start over.
+        drop(stream);
+        return build_all(opts, out, publish, site, warnings, &theme, &cache);
+    }
     let (files, kept) = stage("render", || {
         render::render_cached(&site, &theme, Some(cache.clone()), &render::Unobserved)
     })?;
@@ -149,16 +176,36 @@ pub fn build(
         Err(OutputError::Moved(_)) => {
             // Another build published while we rendered: render everything and publish.
             drop(sums);
-            let files = render::render(&site, &theme)?;
-            let sums = output::digests(&files);
-            let stats =
-                output::publish_kept(out, &opts.root, &files, &sums, &Default::default(), publish)?;
-            save(&sums);
-            drop(sums);
-            (files, stats)
+            return build_all(opts, out, publish, site, warnings, &theme, &cache);
         }
         Err(e) => return Err(e.into()),
     };
+    Ok((
+        Rendered {
+            site,
+            warnings,
+            files,
+        },
+        stats,
+    ))
+}
+
+/// Render every page (none taken from the live output) and publish.
+fn build_all(
+    opts: &LoadOptions,
+    out: &Path,
+    publish: &PublishOptions,
+    site: Site,
+    warnings: Diagnostics,
+    theme: &theme::Theme,
+    cache: &render::cache::PageCache,
+) -> Result<(Rendered, WriteStats), BuildError> {
+    let files = render::render(&site, theme)?;
+    let sums = output::digests(&files);
+    let stats = output::publish_kept(out, &opts.root, &files, &sums, &Default::default(), publish)?;
+    let text = cache.entries(|path| sums.get(path).copied());
+    build_cache::save(&opts.root, out, &text);
+    drop(sums);
     Ok((
         Rendered {
             site,

@@ -64,6 +64,11 @@ pub fn clear_leftovers(parent: &Path, name: &str) -> Result<(), OutputError> {
         let Some(_held) = lock::try_lock_dir(&dir).map_err(|e| leftover(e.to_string()))? else {
             continue; // a live build's
         };
+        // A sealed marker a killed build was about to rename into place (`stream`).
+        let temp = dir.join(super::spare::MARKER_TEMP);
+        if fs::symlink_metadata(&temp).is_ok_and(|m| m.is_file()) {
+            fs::remove_file(&temp).map_err(|e| leftover(e.to_string()))?;
+        }
         match owner::read_marker(&dir) {
             Some(Marker::Listed(files)) => {
                 let kept = remove_listed(&dir, &files).map_err(|e| leftover(e.to_string()))?;
@@ -237,6 +242,8 @@ mod tests {
             fs::write(d.join("x/index.html"), "half").unwrap();
         }
         fs::write(dead.join(".lantern"), marker::render(["x/index.html"])).unwrap();
+        // Killed while sealing its marker: the sealed one not yet renamed into place.
+        fs::write(dead.join(".lantern-new"), marker::render(["x/index.html"])).unwrap();
         let _held = lock::try_lock_dir(&live).unwrap().unwrap();
         clear_leftovers(t.path(), "public").unwrap();
         assert!(!dead.exists());

@@ -92,15 +92,20 @@ pub fn render_sums<'a>(entries: impl IntoIterator<Item = (&'a str, Option<Sum>)>
     out.push_str("# only the files listed below and refuses if anything else was added.\n");
     out.push_str("# Each line: the file's BLAKE3 digest (128 bits) and length, then its path.\n");
     for (p, sum) in sorted {
-        match sum {
-            Some(s) => out.push_str(&s.to_text()),
-            None => out.push_str("- -"),
-        }
-        out.push(' ');
-        out.extend(utf8_percent_encode(p, ESCAPED));
-        out.push('\n');
+        push_entry(&mut out, p, sum);
     }
     out.into_bytes()
+}
+
+/// Append one v2 entry line (digest if known, then the path) to `out`.
+pub fn push_entry(out: &mut String, path: &str, sum: Option<Sum>) {
+    match sum {
+        Some(s) => out.push_str(&s.to_text()),
+        None => out.push_str("- -"),
+    }
+    out.push(' ');
+    out.extend(utf8_percent_encode(path, ESCAPED));
+    out.push('\n');
 }
 
 /// Read a marker; `None` when the bytes are not a marker Lantern wrote.

@@ -8,7 +8,8 @@
 //! or carry a marker listing every file in it (`marker`, `owner`); a symlinked
 //! output is swapped at its target (`place`); one build at a time publishes a folder
 //! (`lock`); clean-up removes only listed files (`cleanup`), a large old tree in a
-//! detached process after the swap (`background`).
+//! detached process after the swap (`background`). A first build writes its pages
+//! while they render (`stream`).
 
 mod background;
 mod cleanup;
@@ -19,10 +20,12 @@ mod owner;
 mod place;
 mod spare;
 mod stamps;
+mod stream;
 mod swap;
 
 pub use error::OutputError;
 pub use marker::NAME as MARKER;
+pub use stream::{Finished, Stream};
 
 use crate::render::{Files, Kept};
 use crate::sum::Sum;
@@ -225,19 +228,7 @@ fn publish_stamped(
         }
         return Ok(stats);
     }
-    // The pid alone could be reused while a detached removal still holds an old
-    // staging folder of that name; the clock makes the name unique.
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let staging = place.parent.join(format!(
-        "{}{}-{nanos}",
-        cleanup::staging_prefix(&place.name),
-        std::process::id()
-    ));
-    fs::create_dir(&staging).map_err(io_err(&staging))?;
-    // Held until we are done, so no other build takes our staging folder for a stale one.
-    let _staging_lock = lock::try_lock_dir(&staging).map_err(io_err(&staging))?;
+    let (staging, _staging_lock) = new_staging(&place)?;
     let all: Vec<(&str, Option<&[u8]>)> = std::iter::once((MARKER, Some(marker_bytes.as_slice())))
         .chain(targets.iter().map(|t| (t.path, t.bytes)))
         .collect();
@@ -251,26 +242,7 @@ fn publish_stamped(
     match result {
         Ok(touched) => {
             stats.touched = touched;
-            // `staging` now holds the old output (if there was one). A listed one is
-            // kept as the spare: the next build updates it instead of writing afresh.
-            if matches!(existing, Existing::Listed(_))
-                && swap::rename_new(&staging, &spare_dir).is_ok()
-            {
-                return Ok(stats);
-            }
-            // Otherwise remove what we wrote. A large one goes in a detached process
-            // (it takes our staging lock over once we return): the new site is in place.
-            let detached = match &existing {
-                Existing::Listed(files) if files.len() >= background::MIN_FILES => {
-                    background::remove_detached(&staging, files)
-                }
-                _ => false,
-            };
-            if existing != Existing::Missing && !detached {
-                stats.warning =
-                    old_tree_warning(&staging, cleanup::remove_old(&staging, &existing));
-            }
-            Ok(stats)
+            Ok(after_swap(&staging, &spare_dir, &existing, stats))
         }
         Err(e) => {
             // Half of a new site, all ours: nothing else was ever in it.
@@ -278,6 +250,58 @@ fn publish_stamped(
             Err(e)
         }
     }
+}
+
+/// A new, empty staging folder beside the output, locked by this build. Made under
+/// the output lock, so no other build takes it for a killed build's leftover.
+fn new_staging(place: &place::Place) -> Result<(std::path::PathBuf, lock::DirLock), OutputError> {
+    // The pid alone could be reused while a detached removal still holds an old
+    // staging folder of that name; the clock makes the name unique.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let staging = place.parent.join(format!(
+        "{}{}-{nanos}",
+        cleanup::staging_prefix(&place.name),
+        std::process::id()
+    ));
+    fs::create_dir(&staging).map_err(io_err(&staging))?;
+    // Held until we are done, so no other build takes our staging folder for a stale one.
+    match lock::try_lock_dir(&staging) {
+        Ok(Some(held)) => Ok((staging, held)),
+        Ok(None) => Err(io_err(&staging)(std::io::ErrorKind::WouldBlock.into())),
+        Err(e) => {
+            let _ = fs::remove_dir(&staging);
+            Err(io_err(&staging)(e))
+        }
+    }
+}
+
+/// After `staging` was swapped into place it holds the old output, judged `existing`
+/// before the swap: keep a listed one as the spare, remove anything else.
+fn after_swap(
+    staging: &Path,
+    spare_dir: &Path,
+    existing: &Existing,
+    mut stats: WriteStats,
+) -> WriteStats {
+    // A listed old output is kept as the spare: the next build updates it instead of
+    // writing afresh.
+    if matches!(existing, Existing::Listed(_)) && swap::rename_new(staging, spare_dir).is_ok() {
+        return stats;
+    }
+    // Otherwise remove what we wrote. A large one goes in a detached process (it takes
+    // our staging lock over once we return): the new site is in place.
+    let detached = match existing {
+        Existing::Listed(files) if files.len() >= background::MIN_FILES => {
+            background::remove_detached(staging, files)
+        }
+        _ => false,
+    };
+    if *existing != Existing::Missing && !detached {
+        stats.warning = old_tree_warning(staging, cleanup::remove_old(staging, existing));
+    }
+    stats
 }
 
 /// The warning for an old tree that could not be removed entirely, if any.

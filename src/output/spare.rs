@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 
 /// Where the marker is written before it is renamed over the real one; ours by name,
 /// like the spare folder itself (a reserved `.lantern` name no theme file may take).
-const MARKER_TEMP: &str = ".lantern-new";
+pub(super) const MARKER_TEMP: &str = ".lantern-new";
 
 /// The spare folder of the output `name`, beside it.
 pub fn path(parent: &Path, name: &str) -> PathBuf {
@@ -228,7 +228,7 @@ fn same_len(path: &Path, len: u64) -> bool {
 }
 
 /// Replace the marker in one rename, so it is never half-written.
-fn write_marker(dir: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+pub(super) fn write_marker(dir: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     let temp = dir.join(MARKER_TEMP);
     unlink(&temp)?;
     create_new(&temp, bytes).map_err(io_err(&temp))?;
@@ -249,7 +249,7 @@ fn unlink(path: &Path) -> Result<(), OutputError> {
 }
 
 /// Write a new file; fails rather than write through anything already at `path`.
-fn create_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+pub(super) fn create_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
     fs::OpenOptions::new()
         .write(true)
         .create_new(true)

@@ -77,25 +77,31 @@ fn starts_forbidden(rest: &[u8]) -> bool {
 pub fn clean_files(files: &mut Files) {
     use rayon::prelude::*;
     // 120 MB at 10,000 posts: both cores.
-    files.par_iter_mut().for_each(|(name, bytes)| {
-        let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
-        if !TEXT_OUTPUTS.contains(&ext) {
-            return;
-        }
-        // Almost every file is clean: a byte scan (several times faster than decoding)
-        // rules most of them out before the exact check.
-        if !may_hold_forbidden(bytes) {
-            return;
-        }
-        // Outputs are UTF-8, but be safe if not.
-        let Ok(text) = std::str::from_utf8(bytes) else {
-            return;
-        };
-        // CR is among the forbidden characters (C0), so this also finds CRLF files.
-        if text.chars().any(forbidden) {
-            *bytes = clean_text(text).into_bytes();
-        }
-    });
+    files
+        .par_iter_mut()
+        .for_each(|(name, bytes)| clean_file(name, bytes));
+}
+
+/// Take every [`forbidden`] character out of the file `name` (by its extension: only
+/// text outputs are touched).
+pub fn clean_file(name: &str, bytes: &mut Vec<u8>) {
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    if !TEXT_OUTPUTS.contains(&ext) {
+        return;
+    }
+    // Almost every file is clean: a byte scan (several times faster than decoding)
+    // rules most of them out before the exact check.
+    if !may_hold_forbidden(bytes) {
+        return;
+    }
+    // Outputs are UTF-8, but be safe if not.
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return;
+    };
+    // CR is among the forbidden characters (C0), so this also finds CRLF files.
+    if text.chars().any(forbidden) {
+        *bytes = clean_text(text).into_bytes();
+    }
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ mod observer;
 mod pages;
 pub mod settled;
 pub mod shadow;
+mod sink;
 pub mod time;
 pub mod urls;
 pub mod views;
@@ -24,6 +25,7 @@ use crate::theme::Theme;
 use cache::PageCache;
 pub use observer::{Observer, Unobserved, WorkCount, WorkCounter};
 pub use pages::PAGE_SIZE;
+pub use sink::Sink;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -91,7 +93,7 @@ pub type Kept = BTreeMap<String, crate::sum::Sum>;
 
 /// Render the whole site.
 pub fn render(site: &Site, theme: &Theme) -> Result<Files, RenderError> {
-    render_with(site, theme, &Unobserved, None).map(|(files, _)| files)
+    render_with(site, theme, &Unobserved, None, None).map(|(files, _)| files)
 }
 
 /// Render the whole site, telling `observer` about the work done (the test seam of
@@ -101,7 +103,7 @@ pub fn render_observed(
     theme: &Theme,
     observer: &dyn Observer,
 ) -> Result<Files, RenderError> {
-    render_with(site, theme, observer, None).map(|(files, _)| files)
+    render_with(site, theme, observer, None, None).map(|(files, _)| files)
 }
 
 /// Render the whole site, reusing pages `cache` knows the live output holds: those
@@ -112,7 +114,18 @@ pub fn render_cached(
     cache: Option<Arc<PageCache>>,
     observer: &dyn Observer,
 ) -> Result<(Files, Kept), RenderError> {
-    render_with(site, theme, observer, cache)
+    render_with(site, theme, observer, cache, None)
+}
+
+/// [`render_cached`], handing post and archive pages to `sink` as they are rendered
+/// (cleaned, as every file is): those are in neither `Files` nor `Kept`.
+pub fn render_streamed(
+    site: &Site,
+    theme: &Theme,
+    cache: Option<Arc<PageCache>>,
+    sink: &dyn Sink,
+) -> Result<(Files, Kept), RenderError> {
+    render_with(site, theme, &Unobserved, cache, Some(sink))
 }
 
 fn render_with(
@@ -120,6 +133,7 @@ fn render_with(
     theme: &Theme,
     observer: &dyn Observer,
     cache: Option<Arc<PageCache>>,
+    sink: Option<&dyn Sink>,
 ) -> Result<(Files, Kept), RenderError> {
     let tera = crate::timings::stage("render: templates", || templates(theme))?;
     let loc = locale(site, theme)?;
@@ -139,6 +153,8 @@ fn render_with(
         observer,
         cache,
         inputs,
+        sink,
+        handed: Default::default(),
     };
     // Pages on one side, feeds, calendars, API and badges on the other: both cores stay
     // busy to the end. Keys never collide (pages are `.html`); the others are added
@@ -191,6 +207,10 @@ fn render_with(
     let kept = pg.cache.as_ref().map(|c| c.kept()).unwrap_or_default();
     for path in kept.keys() {
         files.remove(path);
+    }
+    // Handed pages left placeholders too: the sink has their bytes.
+    for path in pg.handed.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        files.remove(&path);
     }
     Ok((files, kept))
 }

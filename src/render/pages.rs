@@ -3,6 +3,7 @@
 use super::cache::PageCache;
 use super::cache::{Context, DepKey, Key, Lookup, hash_digest};
 use super::settled::{self, Stamp};
+use super::sink::{Sink, render_batched};
 use super::views::{self, PostView, SiteView};
 use super::{Files, Observer, RenderError, template_error, time};
 use crate::content::PostKind;
@@ -10,7 +11,7 @@ use crate::i18n::Locale;
 use crate::site::Site;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use tera::Tera;
 
 /// Posts per page of the history and news archives.
@@ -61,6 +62,10 @@ pub struct Pages<'a> {
     /// With the cache: the digest of the site-wide inputs besides the site view
     /// (settings, string catalogues) for dependency keys.
     pub inputs: Option<Key>,
+    /// Where post and archive pages go as they are rendered, when the build streams.
+    pub sink: Option<&'a dyn Sink>,
+    /// The paths of the pages handed to `sink` (placeholders in `files`).
+    pub handed: Mutex<Vec<String>>,
 }
 
 /// What dependency keys ([`DepKey`]) are made of in one render: the site-wide digest
@@ -134,11 +139,9 @@ pub fn render_all(pg: &Pages, files: &mut Files) -> Result<(), RenderError> {
     home(pg, &sv, files)?;
     // Post pages are independent: render them in parallel, then insert in order
     // (a BTreeMap), so the output does not depend on the number of threads.
-    let pages: Vec<(String, Vec<u8>)> = site
-        .posts
-        .par_iter()
-        .enumerate()
-        .map(|(i, p)| {
+    let pages = render_batched(site.posts.len(), pg.sink, &pg.handed, |i| {
+        let p = &site.posts[i];
+        {
             let stamp = settled::stamp([p], site.now);
             let path = format!("{}index.html", p.path());
             let mut dep_keyed = false;
@@ -163,8 +166,8 @@ pub fn render_all(pg: &Pages, files: &mut Files) -> Result<(), RenderError> {
             let mut ctx = base(&sv, &meta, dep_keyed);
             ctx.insert("post", &view);
             page(pg, "post.html", &ctx, path)
-        })
-        .collect::<Result<_, RenderError>>()?;
+        }
+    })?;
     files.extend(pages);
     let history = Section {
         name: "history",
@@ -314,10 +317,9 @@ fn archive(
     };
     // Pages are independent: rendered in parallel (200 of them at 10,000 posts), then
     // inserted in order.
-    let pages: Vec<(String, Vec<u8>)> = chunks
-        .par_iter()
-        .enumerate()
-        .map(|(i, chunk)| {
+    let pages = render_batched(chunks.len(), pg.sink, &pg.handed, |i| {
+        let chunk = chunks[i];
+        {
             let number = i + 1;
             let path = page_path(number);
             let stamp = settled::stamp(site.select(chunk), site.now);
@@ -370,8 +372,8 @@ fn archive(
             ctx.insert("months", &months);
             ctx.insert("pagination", &pagination);
             page(pg, "list.html", &ctx, format!("{path}index.html"))
-        })
-        .collect::<Result<_, RenderError>>()?;
+        }
+    })?;
     files.extend(pages);
     Ok(())
 }

@@ -1,0 +1,418 @@
+//! A fresh build's pages written as they are rendered, so its memory does not grow
+//! with the size of the site and the disk work overlaps the rendering.
+//!
+//! Used when there is no Lantern output to compare with (a first build, or an empty
+//! folder): every file is new. Under the output lock, for the whole build:
+//! 1. a new staging folder gets a marker listing nothing yet;
+//! 2. a writer thread takes batches of finished pages; for each batch it first appends
+//!    their paths to the marker (digests unknown, as a spare in progress lists them)
+//!    and then creates the files, so a staging folder left by a killed build always
+//!    lists every file that may be in it, and the next build removes exactly those;
+//! 3. [`Stream::finish`] writes the rest of the site the same way, seals the marker
+//!    with every digest (one rename) and swaps the folder into place.
+//!
+//! Dropped without finishing (a render failed), the staging folder is removed: it
+//! holds only what this build wrote.
+
+use super::error::{OutputError, io_err};
+use super::lock::{self, DirLock, OutputLock};
+use super::owner::{self, Depth, Existing, PLACEHOLDER};
+use super::place::Place;
+use super::{MARKER, PublishOptions, WriteStats, cleanup, keep_mode, marker, spare, swap};
+use crate::render::{Files, Sink};
+use crate::sum::Sum;
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+/// Finished pages with their digests, as handed to the writer.
+type Batch = Vec<(String, Vec<u8>, Sum)>;
+
+/// What the writer wrote: each page's path and digest, or why it stopped.
+type Written = Result<Vec<(String, Sum)>, OutputError>;
+
+/// Batches waiting for the writer: the render stalls rather than run ahead of the
+/// disk, so at most this many batches (plus one per thread) are held.
+const QUEUE: usize = 4;
+
+/// A staging folder being filled while the site renders; see the module docs.
+pub struct Stream {
+    out: PathBuf,
+    place: Place,
+    staging: PathBuf,
+    queue: Mutex<Option<SyncSender<Batch>>>,
+    writer: Option<JoinHandle<Written>>,
+    failed: Arc<AtomicBool>,
+    finished: bool,
+    _staging_lock: DirLock,
+    _lock: OutputLock,
+}
+
+/// What [`Stream::finish`] did.
+pub struct Finished {
+    /// As for any publish.
+    pub stats: WriteStats,
+    /// The digests of the pages handed over while rendering.
+    pub handed: Vec<(String, Sum)>,
+}
+
+impl Stream {
+    /// Start streaming into a new staging folder for `out`, if `out` holds no Lantern
+    /// output yet (missing, or empty but for a placeholder). `Ok(None)` otherwise:
+    /// publish as usual, by comparing with what is there.
+    pub fn begin(
+        out: &Path,
+        root: &Path,
+        opts: &PublishOptions,
+    ) -> Result<Option<Stream>, OutputError> {
+        let home = std::env::var_os("HOME").map(PathBuf::from);
+        let place = super::place::resolve(out, root, home.as_deref())?;
+        // Judged before anything is created, as for any publish.
+        if !fresh(&owner::inspect(&place.dir, out, Depth::Top)?) {
+            return Ok(None);
+        }
+        fs::create_dir_all(&place.parent).map_err(io_err(&place.parent))?;
+        let lock_path = place.parent.join(format!(".{}.lantern-lock", place.name));
+        let lock = lock::acquire(&lock_path, out, opts.wait, opts.on_wait)?;
+        // Again under the lock: another build may have published while we waited.
+        if !fresh(&owner::inspect(&place.dir, out, Depth::Full)?) {
+            return Ok(None);
+        }
+        cleanup::clear_leftovers(&place.parent, &place.name)?;
+        let (staging, staging_lock) = super::new_staging(&place)?;
+        let marker_path = staging.join(MARKER);
+        let list = spare::create_new(&marker_path, &marker::render_sums([]))
+            .and_then(|()| {
+                fs::OpenOptions::new()
+                    .append(true)
+                    .custom_flags(libc::O_NOFOLLOW)
+                    .open(&marker_path)
+            })
+            .map_err(io_err(&marker_path));
+        let list = match list {
+            Ok(list) => list,
+            Err(e) => {
+                let _ = fs::remove_dir_all(&staging);
+                return Err(e);
+            }
+        };
+        let (queue, batches) = sync_channel(QUEUE);
+        let failed = Arc::new(AtomicBool::new(false));
+        let writer = {
+            let (dir, failed) = (staging.clone(), failed.clone());
+            std::thread::spawn(move || {
+                let written = write_batches(&dir, list, batches);
+                if written.is_err() {
+                    failed.store(true, Ordering::Relaxed);
+                }
+                written
+            })
+        };
+        Ok(Some(Stream {
+            out: out.to_path_buf(),
+            place,
+            staging,
+            queue: Mutex::new(Some(queue)),
+            writer: Some(writer),
+            failed,
+            finished: false,
+            _staging_lock: staging_lock,
+            _lock: lock,
+        }))
+    }
+
+    /// Write `files` (the rest of the site; `sums` their digests), seal the marker
+    /// and swap the staging folder into place.
+    pub fn finish(
+        mut self,
+        files: &Files,
+        sums: &HashMap<&str, Sum>,
+    ) -> Result<Finished, OutputError> {
+        let handed = self.stop_writer()?;
+        let dir = self.place.dir.clone();
+        let mut extras = Vec::new();
+        // Under the lock since `begin`; judged again all the same: only what another
+        // program may have put there meanwhile can differ.
+        let existing = owner::inspect(&dir, &self.out, Depth::Full)?;
+        if existing.placeholder(&dir) {
+            // Keep a tracked placeholder (the repo's `public/.gitkeep`) where it was.
+            let p = dir.join(PLACEHOLDER);
+            extras.push((PLACEHOLDER.to_string(), fs::read(&p).map_err(io_err(&p))?));
+        }
+        let rest: Vec<(&str, &[u8], Sum)> = files
+            .iter()
+            .map(|(p, b)| {
+                let sum = sums.get(p.as_str()).copied().unwrap_or_else(|| Sum::of(b));
+                (p.as_str(), b.as_slice(), sum)
+            })
+            .chain(
+                extras
+                    .iter()
+                    .map(|(p, b)| (p.as_str(), b.as_slice(), Sum::of(b))),
+            )
+            .collect();
+        write_rest(&self.staging, &rest)?;
+        let entries = handed
+            .iter()
+            .map(|(p, s)| (p.as_str(), Some(*s)))
+            .chain(rest.iter().map(|(p, _, s)| (*p, Some(*s))));
+        let sealed = marker::render_sums(entries);
+        spare::write_marker(&self.staging, &sealed)?;
+        keep_mode(&dir, &self.staging)?;
+        swap::replace(&self.staging, &dir).map_err(io_err(&self.out))?;
+        self.finished = true;
+        let count = handed.len() + rest.len();
+        let bytes = sealed.len() as u64
+            + handed.iter().map(|(_, s)| s.len).sum::<u64>()
+            + rest.iter().map(|(_, _, s)| s.len).sum::<u64>();
+        let stats = WriteStats {
+            written: count,
+            touched: count + 1,
+            bytes,
+            ..WriteStats::default()
+        };
+        let spare_dir = spare::path(&self.place.parent, &self.place.name);
+        let stats = super::after_swap(&self.staging, &spare_dir, &existing, stats);
+        Ok(Finished { stats, handed })
+    }
+
+    /// Close the queue and wait for the writer: what it wrote, or why it stopped.
+    fn stop_writer(&mut self) -> Written {
+        drop(self.queue.lock().unwrap_or_else(|e| e.into_inner()).take());
+        match self.writer.take().map(JoinHandle::join) {
+            Some(Ok(written)) => written,
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            None => Ok(Vec::new()),
+        }
+    }
+}
+
+impl Sink for Stream {
+    fn put(&self, pages: Vec<(String, Vec<u8>)>) {
+        if self.failed.load(Ordering::Relaxed) {
+            return; // `finish` reports why
+        }
+        // Digests on the rendering threads (both cores); the writer only writes.
+        let batch: Batch = pages
+            .into_iter()
+            .map(|(p, b)| {
+                let sum = Sum::of(&b);
+                (p, b, sum)
+            })
+            .collect();
+        let queue = self.queue.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        if let Some(queue) = queue {
+            // Fails only when the writer stopped on an error, which `finish` reports.
+            let _ = queue.send(batch);
+        }
+    }
+}
+
+impl Drop for Stream {
+    fn drop(&mut self) {
+        if self.finished {
+            return;
+        }
+        let _ = self.stop_writer();
+        // Half of a new site, all ours: nothing else was ever in it.
+        let _ = fs::remove_dir_all(&self.staging);
+    }
+}
+
+/// Missing, or empty but for a placeholder: nothing to compare with.
+fn fresh(existing: &Existing) -> bool {
+    matches!(existing, Existing::Missing | Existing::Empty { .. })
+}
+
+/// The writer: each batch's paths appended to the marker (`list`), then its files.
+fn write_batches(dir: &Path, mut list: fs::File, batches: Receiver<Batch>) -> Written {
+    let marker_path = dir.join(MARKER);
+    let mut made = Folders::default();
+    let mut written = Vec::new();
+    for batch in batches {
+        let mut lines = String::new();
+        for (path, _, _) in &batch {
+            marker::push_entry(&mut lines, path, None);
+        }
+        list.write_all(lines.as_bytes())
+            .map_err(io_err(&marker_path))?;
+        for (path, bytes, sum) in batch {
+            made.parent_of(dir, &path)?;
+            let dest = dir.join(&path);
+            spare::create_new(&dest, &bytes).map_err(io_err(&dest))?;
+            written.push((path, sum));
+        }
+    }
+    Ok(written)
+}
+
+/// Write `rest` into `dir`: listed in the marker first, folders one by one (parents
+/// first), then the files in parallel.
+fn write_rest(dir: &Path, rest: &[(&str, &[u8], Sum)]) -> Result<(), OutputError> {
+    let marker_path = dir.join(MARKER);
+    let mut lines = String::new();
+    for (path, _, _) in rest {
+        marker::push_entry(&mut lines, path, None);
+    }
+    fs::OpenOptions::new()
+        .append(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(&marker_path)
+        .and_then(|mut list| list.write_all(lines.as_bytes()))
+        .map_err(io_err(&marker_path))?;
+    let mut made = Folders::default();
+    let mut paths: Vec<&str> = rest.iter().map(|(p, _, _)| *p).collect();
+    paths.sort_unstable();
+    for path in paths {
+        made.parent_of(dir, path)?;
+    }
+    rest.par_iter().try_for_each(|(path, bytes, _)| {
+        let dest = dir.join(path);
+        spare::create_new(&dest, bytes).map_err(io_err(&dest))
+    })
+}
+
+/// The folders made so far in a staging folder, so each is made once.
+#[derive(Default)]
+struct Folders(HashSet<PathBuf>);
+
+impl Folders {
+    /// Make the folder `rel` (a file's path) sits in, with its parents.
+    fn parent_of(&mut self, dir: &Path, rel: &str) -> Result<(), OutputError> {
+        let Some(parent) = Path::new(rel)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+        else {
+            return Ok(());
+        };
+        if self.0.contains(parent) {
+            return Ok(());
+        }
+        let d = dir.join(parent);
+        match fs::create_dir(&d) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                fs::create_dir_all(&d).map_err(io_err(&d))?
+            }
+            Err(e) => return Err(io_err(&d)(e)),
+        }
+        let mut p = Some(parent);
+        while let Some(d) = p.filter(|d| !d.as_os_str().is_empty()) {
+            if !self.0.insert(d.to_path_buf()) {
+                break;
+            }
+            p = d.parent();
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts() -> PublishOptions<'static> {
+        PublishOptions {
+            wait: std::time::Duration::ZERO,
+            on_wait: &|_| {},
+        }
+    }
+
+    fn page(path: &str, body: &str) -> (String, Vec<u8>) {
+        (path.to_string(), body.as_bytes().to_vec())
+    }
+
+    fn beside(parent: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(parent)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn pages_put_while_rendering_and_the_rest_make_one_site() {
+        let t = tempfile::tempdir().unwrap();
+        let (root, out) = (t.path().join("site"), t.path().join("out"));
+        fs::create_dir_all(&out).unwrap();
+        fs::write(out.join(PLACEHOLDER), "").unwrap();
+        let stream = Stream::begin(&out, &root, &opts()).unwrap().unwrap();
+        stream.put(vec![
+            page("a/b/index.html", "ab"),
+            page("a/index.html", "a"),
+        ]);
+        stream.put(vec![page("c/index.html", "c")]);
+        let rest = Files::from([page("index.html", "home"), page("api/x.json", "{}")]);
+        let done = stream.finish(&rest, &super::super::digests(&rest)).unwrap();
+        assert_eq!((done.stats.written, done.stats.touched), (6, 7));
+        let mut handed: Vec<&str> = done.handed.iter().map(|(p, _)| p.as_str()).collect();
+        handed.sort();
+        assert_eq!(handed, ["a/b/index.html", "a/index.html", "c/index.html"]);
+        assert_eq!(
+            fs::read_to_string(out.join("a/b/index.html")).unwrap(),
+            "ab"
+        );
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "home");
+        // Sealed: every file with its digest, the placeholder kept and listed.
+        let sums = marker::parse_sums(&fs::read(out.join(MARKER)).unwrap()).unwrap();
+        assert_eq!(sums.len(), 6);
+        assert_eq!(sums[PLACEHOLDER], Some(Sum::of(b"")));
+        assert_eq!(sums["c/index.html"], Some(Sum::of(b"c")));
+        // Nothing left beside the output: the empty old folder went.
+        assert_eq!(beside(t.path()), ["out"]);
+    }
+
+    #[test]
+    fn a_folder_with_a_lantern_output_or_foreign_files_is_not_streamed_into() {
+        let t = tempfile::tempdir().unwrap();
+        let (root, out) = (t.path().join("site"), t.path().join("out"));
+        let files = Files::from([page("index.html", "x")]);
+        super::super::publish(&out, &root, &files, &opts()).unwrap();
+        assert!(Stream::begin(&out, &root, &opts()).unwrap().is_none());
+        let other = t.path().join("other");
+        fs::create_dir(&other).unwrap();
+        fs::write(other.join("notes.txt"), "mine").unwrap();
+        let e = Stream::begin(&other, &root, &opts()).err().unwrap();
+        assert!(matches!(e, OutputError::NotOurs { .. }), "{e}");
+        // Refused before anything was made: no lock file, no staging folder.
+        assert_eq!(beside(t.path()), ["other", "out"]);
+    }
+
+    #[test]
+    fn a_write_that_fails_fails_the_build_and_leaves_nothing() {
+        let t = tempfile::tempdir().unwrap();
+        let (root, out) = (t.path().join("site"), t.path().join("out"));
+        let stream = Stream::begin(&out, &root, &opts()).unwrap().unwrap();
+        stream.put(vec![page("a/index.html", "a")]);
+        // The same file twice: the second is never written over the first.
+        stream.put(vec![page("a/index.html", "b")]);
+        stream.put(vec![page("c/index.html", "c")]);
+        let e = match stream.finish(&Files::new(), &HashMap::new()) {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("a failed write was published"),
+        };
+        assert!(e.contains("a/index.html"), "{e}");
+        assert!(!out.exists());
+        assert!(beside(t.path()).is_empty(), "{:?}", beside(t.path()));
+    }
+
+    #[test]
+    fn a_stream_dropped_unfinished_removes_its_staging_folder() {
+        let t = tempfile::tempdir().unwrap();
+        let (root, out) = (t.path().join("site"), t.path().join("out"));
+        let stream = Stream::begin(&out, &root, &opts()).unwrap().unwrap();
+        stream.put(vec![page("a/index.html", "a")]);
+        assert_eq!(beside(t.path()).len(), 2, "staging folder and lock file");
+        drop(stream);
+        assert!(beside(t.path()).is_empty(), "{:?}", beside(t.path()));
+    }
+}
