@@ -64,27 +64,35 @@ pub fn clear_leftovers(parent: &Path, name: &str) -> Result<(), OutputError> {
         let Some(_held) = lock::try_lock_dir(&dir).map_err(|e| leftover(e.to_string()))? else {
             continue; // a live build's
         };
-        // A sealed marker a killed build was about to rename into place (`stream`).
-        let temp = dir.join(super::spare::MARKER_TEMP);
-        if fs::symlink_metadata(&temp).is_ok_and(|m| m.is_file()) {
-            fs::remove_file(&temp).map_err(|e| leftover(e.to_string()))?;
-        }
-        match owner::read_marker(&dir) {
-            Some(Marker::Listed(files)) => {
-                let kept = remove_listed(&dir, &files).map_err(|e| leftover(e.to_string()))?;
-                if !kept.is_empty() {
-                    return Err(leftover(format!(
-                        "it holds files Lantern did not write (e.g. {})",
-                        examples(&kept)
-                    )));
-                }
-            }
-            // No list: a staging folder that had not got its marker yet (so empty), or
-            // one from a Lantern that wrote whole folders; the name says it is ours.
-            _ => fs::remove_dir_all(&dir).map_err(|e| leftover(e.to_string()))?,
-        }
+        remove_staging(&dir).map_err(leftover)?;
     }
     Ok(())
+}
+
+/// Remove the staging folder `dir`, whose lock the caller holds: the files its marker
+/// lists, the folders they leave empty, the marker and `dir`. Anything else in it
+/// stays, and the reason names an example.
+pub fn remove_staging(dir: &Path) -> Result<(), String> {
+    // A sealed marker a killed build was about to rename into place (`stream`).
+    let temp = dir.join(super::spare::MARKER_TEMP);
+    if fs::symlink_metadata(&temp).is_ok_and(|m| m.is_file()) {
+        fs::remove_file(&temp).map_err(|e| e.to_string())?;
+    }
+    match owner::read_marker(dir) {
+        Some(Marker::Listed(files)) => {
+            let kept = remove_listed(dir, &files).map_err(|e| e.to_string())?;
+            if !kept.is_empty() {
+                return Err(format!(
+                    "it holds files Lantern did not write (e.g. {})",
+                    examples(&kept)
+                ));
+            }
+            Ok(())
+        }
+        // No list: a staging folder that had not got its marker yet (so empty), or
+        // one from a Lantern that wrote whole folders; the name says it is ours.
+        _ => fs::remove_dir_all(dir).map_err(|e| e.to_string()),
+    }
 }
 
 /// Remove the listed files under `dir`, then every folder left empty, then the marker

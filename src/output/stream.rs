@@ -221,8 +221,9 @@ impl Drop for Stream {
             return;
         }
         let _ = self.stop_writer();
-        // Half of a new site, all ours: nothing else was ever in it.
-        let _ = fs::remove_dir_all(&self.staging);
+        // Half of a new site: its marker lists every file this build made, and only
+        // those go (a file someone put there meanwhile stays, and so does the folder).
+        let _ = cleanup::remove_staging(&self.staging);
     }
 }
 
@@ -330,6 +331,15 @@ mod tests {
         (path.to_string(), body.as_bytes().to_vec())
     }
 
+    /// A stream into `<tmp>/out` that was given one page.
+    fn started() -> (tempfile::TempDir, PathBuf, Stream) {
+        let t = tempfile::tempdir().unwrap();
+        let (root, out) = (t.path().join("site"), t.path().join("out"));
+        let stream = Stream::begin(&out, &root, &opts()).unwrap().unwrap();
+        stream.put(vec![page("a/index.html", "a")]);
+        (t, out, stream)
+    }
+
     fn beside(parent: &Path) -> Vec<String> {
         let mut names: Vec<String> = fs::read_dir(parent)
             .unwrap()
@@ -389,10 +399,7 @@ mod tests {
 
     #[test]
     fn a_write_that_fails_fails_the_build_and_leaves_nothing() {
-        let t = tempfile::tempdir().unwrap();
-        let (root, out) = (t.path().join("site"), t.path().join("out"));
-        let stream = Stream::begin(&out, &root, &opts()).unwrap().unwrap();
-        stream.put(vec![page("a/index.html", "a")]);
+        let (t, out, stream) = started();
         // The same file twice: the second is never written over the first.
         stream.put(vec![page("a/index.html", "b")]);
         stream.put(vec![page("c/index.html", "c")]);
@@ -407,12 +414,23 @@ mod tests {
 
     #[test]
     fn a_stream_dropped_unfinished_removes_its_staging_folder() {
-        let t = tempfile::tempdir().unwrap();
-        let (root, out) = (t.path().join("site"), t.path().join("out"));
-        let stream = Stream::begin(&out, &root, &opts()).unwrap().unwrap();
-        stream.put(vec![page("a/index.html", "a")]);
+        let (t, _out, stream) = started();
         assert_eq!(beside(t.path()).len(), 2, "staging folder and lock file");
         drop(stream);
         assert!(beside(t.path()).is_empty(), "{:?}", beside(t.path()));
+    }
+
+    #[test]
+    fn a_file_someone_put_in_the_staging_folder_outlives_a_failed_build() {
+        let (_t, out, stream) = started();
+        let staging = stream.staging.clone();
+        fs::write(staging.join("notes.txt"), "mine").unwrap();
+        drop(stream);
+        assert_eq!(
+            fs::read_to_string(staging.join("notes.txt")).unwrap(),
+            "mine"
+        );
+        assert!(!staging.join("a").exists(), "our page was left");
+        assert!(!out.exists());
     }
 }
