@@ -35,6 +35,9 @@ pub struct Feed {
     pub bytes: u64,
     /// Files left unread because every result in them is older than the window.
     pub skipped_files: usize,
+    /// Health cache entries still to be written (see [`cache::Pending`]): whoever
+    /// reads the feed runs them, beside its next step.
+    pub cache_writes: Vec<cache::Pending>,
 }
 
 /// How to read the feed beyond the grid.
@@ -84,6 +87,7 @@ pub fn read_with(
     let mut files = 0;
     let mut bytes = 0;
     let mut skipped_files = 0;
+    let mut cache_writes = Vec::new();
     let (paths, links) = Fence::site(site_root).files(dir, usize::MAX, &|name| {
         let name = Path::new(name);
         let hidden = name.to_string_lossy().starts_with('.');
@@ -116,6 +120,10 @@ pub fn read_with(
                 (&opts.cache, fingerprint),
                 &mut diags,
             )
+            .map(|(part, pending)| {
+                cache_writes.extend(pending);
+                part
+            })
         } else {
             ingest.read_array(&path, &rel, &mut diags)
         };
@@ -162,6 +170,7 @@ pub fn read_with(
             files,
             bytes,
             skipped_files,
+            cache_writes,
         },
         diags,
     )
@@ -177,13 +186,15 @@ fn read_cached(
     meta: Option<&std::fs::Metadata>,
     (mode, fingerprint): (&cache::Mode, u64),
     diags: &mut Diagnostics,
-) -> std::io::Result<Part> {
+) -> std::io::Result<(Part, Option<cache::Pending>)> {
     let Some(meta) = meta else {
-        return Ok(ingest.read_lines(path, rel, 0, 1, diags)?.part);
+        return Ok((ingest.read_lines(path, rel, 0, 1, diags)?.part, None));
     };
-    let hit = cache::load(mode, root, rel, path, meta, fingerprint, ingest.grid);
+    let hit = crate::timings::stage("health: cache read", || {
+        cache::load(mode, root, rel, path, meta, fingerprint, ingest.grid)
+    });
     let (mut part, from, line) = match hit {
-        Some(h) if h.size == meta.len() => return Ok(h.part),
+        Some(h) if h.size == meta.len() => return Ok((h.part, None)),
         Some(h) => (Some(h.part), h.size, h.next_line),
         None => (None, 0, 1),
     };
@@ -197,7 +208,7 @@ fn read_cached(
         }
         None => read.part,
     };
-    if clean {
+    let pending = if clean {
         cache::store(
             mode,
             root,
@@ -209,9 +220,11 @@ fn read_cached(
             &part,
             offset,
             next_line,
-        );
-    }
-    Ok(part)
+        )
+    } else {
+        None
+    };
+    Ok((part, pending))
 }
 
 /// True when no result in the file can be at or after `cut`: a monthly probe file

@@ -85,7 +85,7 @@ pub fn load(opts: &LoadOptions) -> Result<(Site, Diagnostics), InvalidSite> {
     }
     // Posts and the health feed are independent: read at the same time, so neither
     // one's single-threaded stretches leave a core idle.
-    let ((posts, post_diags), (feed, grid, feed_diags)) = rayon::join(
+    let ((posts, post_diags), (mut feed, grid, feed_diags)) = rayon::join(
         || {
             crate::timings::stage("load posts", || {
                 content::load_posts_cached(&opts.root, Some(&config), opts.now, &opts.post_cache)
@@ -100,13 +100,30 @@ pub fn load(opts: &LoadOptions) -> Result<(Site, Diagnostics), InvalidSite> {
     diags.extend(post_diags);
     diags.extend(feed_diags);
     diags.extend(health::unmatched_checks(&config, &feed));
+    let cache_writes = std::mem::take(&mut feed.cache_writes);
+    let write_cache = || {
+        crate::timings::stage("health: cache written", || {
+            cache_writes
+                .into_iter()
+                .for_each(health::cache::Pending::write)
+        })
+    };
     if diags.has_errors() {
+        // The feed read clean (only clean files are cached): keep what was read.
+        write_cache();
         diags.dedup();
         return Err(InvalidSite(diags));
     }
-    let site = crate::timings::stage("model", || {
-        Site::new(config, posts, (feed, grid), opts.now, opts.include_drafts)
-    });
+    // The cache is written while the model is derived: its 32 MB (50 checks × 90
+    // days) need not hold up the build.
+    let (site, ()) = rayon::join(
+        || {
+            crate::timings::stage("model", || {
+                Site::new(config, posts, (feed, grid), opts.now, opts.include_drafts)
+            })
+        },
+        write_cache,
+    );
     diags.extend(site.consistency_warnings());
     Ok((site, diags))
 }
