@@ -704,6 +704,25 @@ mod tests {
         }
     }
 
+    #[test]
+    fn an_entry_serves_grids_from_its_own_start_and_results_up_to_now() {
+        let tz = chrono_tz::Tz::UTC;
+        let mut e = entry();
+        // The grid the entry was made on: served, with every minute in place.
+        let now = Utc
+            .timestamp_opt((e.start_minute + 129_600) * 60, 0)
+            .unwrap();
+        let g = Grid::new(now, tz, 1);
+        assert_eq!(g.start.timestamp() / 60, e.start_minute);
+        let p = lay(&e, &g).unwrap();
+        assert_eq!(p.series[0].slots.iter().filter(|&&v| v != 0).count(), 2);
+        // A result at now is present; one a second later is in the future.
+        e.max_at = Some(now.timestamp());
+        assert!(lay(&e, &g).is_some());
+        e.max_at = Some(now.timestamp() + 1);
+        assert!(lay(&e, &g).is_none());
+    }
+
     fn p0_start(_p: &Part, _e: &Entry, now: chrono::DateTime<Utc>) -> i64 {
         Grid::new(now - chrono::Duration::minutes(15), chrono_tz::Tz::UTC, 1)
             .start

@@ -33,6 +33,7 @@ fn model(cfg: &Config, grid: Grid) {
         files: 0,
         bytes: 0,
         skipped_files: 0,
+        cache_writes: Vec::new(),
     };
     let spans = vec![Spans::default(); cfg.components.len()];
     let (_, components) = lantern::health::model(cfg, feed, grid, &spans);
