@@ -134,10 +134,7 @@ pub fn build(
             let finished = stage("publish", || stream.finish(&files, &sums))?;
             let mut all: HashMap<&str, Sum> = sums;
             all.extend(finished.handed.iter().map(|(p, s)| (p.as_str(), *s)));
-            stage("render cache save", || {
-                let text = cache.entries(|path| all.get(path).copied());
-                build_cache::save(&opts.root, out, &text);
-            });
+            save_render_cache(&cache, &opts.root, out, &all);
             let rendered = Rendered {
                 site,
                 warnings,
@@ -156,16 +153,9 @@ pub fn build(
     let published = stage("publish", || {
         output::publish_kept(out, &opts.root, &files, &sums, &kept, publish)
     });
-    // The render cache keeps this build's pages by the digests publishing used.
-    let save = |sums: &HashMap<&str, Sum>| {
-        stage("render cache save", || {
-            let text = cache.entries(|path| sums.get(path).copied());
-            build_cache::save(&opts.root, out, &text);
-        })
-    };
     let (files, stats) = match published {
         Ok(stats) => {
-            save(&sums);
+            save_render_cache(&cache, &opts.root, out, &sums);
             drop(sums);
             let stats = WriteStats {
                 reused: kept.len(),
@@ -203,8 +193,7 @@ fn build_all(
     let files = render::render(&site, theme)?;
     let sums = output::digests(&files);
     let stats = output::publish_kept(out, &opts.root, &files, &sums, &Default::default(), publish)?;
-    let text = cache.entries(|path| sums.get(path).copied());
-    build_cache::save(&opts.root, out, &text);
+    save_render_cache(cache, &opts.root, out, &sums);
     drop(sums);
     Ok((
         Rendered {
@@ -214,4 +203,17 @@ fn build_all(
         },
         stats,
     ))
+}
+
+/// The render cache keeps this build's pages by the digests publishing used.
+fn save_render_cache(
+    cache: &render::cache::PageCache,
+    root: &Path,
+    out: &Path,
+    sums: &HashMap<&str, Sum>,
+) {
+    stage("render cache save", || {
+        let text = cache.entries(|path| sums.get(path).copied());
+        build_cache::save(root, out, &text);
+    })
 }

@@ -74,10 +74,7 @@ pub fn clear_leftovers(parent: &Path, name: &str) -> Result<(), OutputError> {
 /// stays, and the reason names an example.
 pub fn remove_staging(dir: &Path) -> Result<(), String> {
     // A sealed marker a killed build was about to rename into place (`stream`).
-    let temp = dir.join(super::spare::MARKER_TEMP);
-    if fs::symlink_metadata(&temp).is_ok_and(|m| m.is_file()) {
-        fs::remove_file(&temp).map_err(|e| e.to_string())?;
-    }
+    super::spare::remove_marker_temp(dir).map_err(|e| e.to_string())?;
     match owner::read_marker(dir) {
         Some(Marker::Listed(files)) => {
             let kept = remove_listed(dir, &files).map_err(|e| e.to_string())?;
@@ -262,6 +259,22 @@ mod tests {
         assert!(
             other.join("x/index.html").exists(),
             "another output's staging was removed"
+        );
+    }
+
+    #[test]
+    fn a_lantern_new_that_is_not_a_marker_stays() {
+        let t = tempfile::tempdir().unwrap();
+        // A `.lantern-new` that is not a marker is somebody's file too.
+        let odd = t.path().join(".public.lantern-staging-2");
+        fs::create_dir(&odd).unwrap();
+        fs::write(odd.join(".lantern"), marker::render(["x.html"])).unwrap();
+        fs::write(odd.join(".lantern-new"), "my notes").unwrap();
+        let e = clear_leftovers(t.path(), "public").unwrap_err().to_string();
+        assert!(e.contains(".lantern-new"), "{e}");
+        assert_eq!(
+            fs::read_to_string(odd.join(".lantern-new")).unwrap(),
+            "my notes"
         );
     }
 

@@ -144,6 +144,16 @@ pub fn parse_sums(bytes: &[u8]) -> Option<std::sync::Arc<Sums>> {
 }
 
 fn parse_sums_uncached(bytes: &[u8]) -> Option<Sums> {
+    parse_lines(bytes).or_else(|| {
+        // Lantern ends every line with `\n`. A last line without one that does not
+        // parse (cut inside `- -`) was being appended (`stream`)
+        // when the build was killed: the files it would list were never made.
+        let cut = bytes.iter().rposition(|&b| b == b'\n')?;
+        (cut + 1 < bytes.len()).then(|| parse_lines(&bytes[..=cut]))?
+    })
+}
+
+fn parse_lines(bytes: &[u8]) -> Option<Sums> {
     let text = std::str::from_utf8(bytes).ok()?;
     let (body, v2) = match text.strip_prefix(FORMAT_LINE) {
         Some(rest) => (rest.strip_prefix('\n')?, false),
@@ -271,6 +281,26 @@ mod tests {
         assert_eq!(parse_sums(&bytes).unwrap()["b c.html"], Some(a));
         assert_eq!(parse_sums(&bytes[..bytes.len() - 1]).unwrap().len(), 3);
         assert_eq!(parse_sums(LEGACY_TEXT), None);
+    }
+
+    #[test]
+    fn a_last_line_cut_short_by_a_kill_lists_nothing_more() {
+        let whole = render_sums([("a/index.html", None), ("b/index.html", None)]);
+        let text = String::from_utf8(whole.clone()).unwrap();
+        let at = text.rfind("- - b").unwrap();
+        // Cut inside `- -` (paths are ASCII: anything else is percent-encoded).
+        for cut in [at + 1, at + 2, at + 3] {
+            let sums = parse_sums(&whole[..cut]).unwrap();
+            assert_eq!(
+                sums.keys().collect::<Vec<_>>(),
+                ["a/index.html"],
+                "cut at {cut}"
+            );
+        }
+        // A bad line that is not the unfinished last one still voids the marker.
+        let mut bad = whole[..at].to_vec();
+        bad.extend_from_slice(b"- \n- - b.html\n");
+        assert_eq!(parse_sums(&bad), None);
     }
 
     #[test]

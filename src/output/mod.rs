@@ -245,8 +245,8 @@ fn publish_stamped(
             Ok(after_swap(&staging, &spare_dir, &existing, stats))
         }
         Err(e) => {
-            // Half of a new site, all ours: nothing else was ever in it.
-            let _ = fs::remove_dir_all(&staging);
+            // Half of a new site: its marker (written first) lists every file in it.
+            let _ = cleanup::remove_staging(&staging);
             Err(e)
         }
     }

@@ -67,11 +67,7 @@ pub fn open(dir: &Path, known: &Stamps) -> Result<Option<Spare>, OutputError> {
         // Only a build holding the output lock touches the spare, and we hold it.
         return Err(leftover("another process holds its lock".into()));
     };
-    // A marker a killed build was about to rename into place.
-    let temp = dir.join(MARKER_TEMP);
-    if fs::symlink_metadata(&temp).is_ok_and(|m| m.is_file()) {
-        fs::remove_file(&temp).map_err(|e| leftover(e.to_string()))?;
-    }
+    remove_marker_temp(dir).map_err(|e| leftover(e.to_string()))?;
     let stamps = match owner::inspect_stamped(dir, dir, known) {
         Ok((Existing::Listed(_), stamps)) => stamps,
         Ok((Existing::Empty { placeholder: false }, _)) => {
@@ -225,6 +221,35 @@ pub fn sync(
 /// is still what its marker says before it is linked.
 fn same_len(path: &Path, len: u64) -> bool {
     fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == len)
+}
+
+/// Remove the marker a killed build was about to rename into place in `dir` (a spare
+/// or a staging folder whose lock the caller holds), if that is what `MARKER_TEMP`
+/// is: a regular file (never a link) holding a marker, still the file that was read
+/// when it is unlinked. Anything else of that name stays, for the caller's check to
+/// report as a file Lantern did not write.
+pub(super) fn remove_marker_temp(dir: &Path) -> io::Result<()> {
+    use std::io::Read;
+    use std::os::unix::fs::MetadataExt;
+    let temp = dir.join(MARKER_TEMP);
+    let mut file = match fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(&temp)
+    {
+        Ok(f) => f,
+        // Missing, a link (ELOOP) or unreadable: not ours to remove.
+        Err(_) => return Ok(()),
+    };
+    let meta = file.metadata()?;
+    let mut bytes = Vec::new();
+    if !meta.is_file() || file.read_to_end(&mut bytes).is_err() || marker::parse(&bytes).is_none() {
+        return Ok(());
+    }
+    match fs::symlink_metadata(&temp) {
+        Ok(now) if now.dev() == meta.dev() && now.ino() == meta.ino() => fs::remove_file(&temp),
+        _ => Ok(()),
+    }
 }
 
 /// Replace the marker in one rename, so it is never half-written.

@@ -35,8 +35,9 @@ use std::thread::JoinHandle;
 /// Finished pages with their digests, as handed to the writer.
 type Batch = Vec<(String, Vec<u8>, Sum)>;
 
-/// What the writer wrote: each page's path and digest, or why it stopped.
-type Written = Result<Vec<(String, Sum)>, OutputError>;
+/// What the writer wrote (each page's path and digest) and the marker it appends to,
+/// or why it stopped.
+type Written = Result<(Vec<(String, Sum)>, fs::File), OutputError>;
 
 /// Batches waiting for the writer: the render stalls rather than run ahead of the
 /// disk, so at most this many batches (plus one per thread) are held.
@@ -99,7 +100,8 @@ impl Stream {
         let list = match list {
             Ok(list) => list,
             Err(e) => {
-                let _ = fs::remove_dir_all(&staging);
+                // Made a moment ago: at most an empty marker is in it.
+                let _ = cleanup::remove_staging(&staging);
                 return Err(e);
             }
         };
@@ -135,7 +137,7 @@ impl Stream {
         files: &Files,
         sums: &HashMap<&str, Sum>,
     ) -> Result<Finished, OutputError> {
-        let handed = self.stop_writer()?;
+        let (handed, list) = self.stop_writer()?;
         let dir = self.place.dir.clone();
         let mut extras = Vec::new();
         // Under the lock since `begin`; judged again all the same: only what another
@@ -158,7 +160,7 @@ impl Stream {
                     .map(|(p, b)| (p.as_str(), b.as_slice(), Sum::of(b))),
             )
             .collect();
-        write_rest(&self.staging, &rest)?;
+        write_rest(&self.staging, list, &rest)?;
         let entries = handed
             .iter()
             .map(|(p, s)| (p.as_str(), Some(*s)))
@@ -189,7 +191,8 @@ impl Stream {
         match self.writer.take().map(JoinHandle::join) {
             Some(Ok(written)) => written,
             Some(Err(panic)) => std::panic::resume_unwind(panic),
-            None => Ok(Vec::new()),
+            // `finish` stops it once; `drop` only when it still runs.
+            None => unreachable!("the writer is stopped once"),
         }
     }
 }
@@ -220,7 +223,9 @@ impl Drop for Stream {
         if self.finished {
             return;
         }
-        let _ = self.stop_writer();
+        if self.writer.is_some() {
+            let _ = self.stop_writer();
+        }
         // Half of a new site: its marker lists every file this build made, and only
         // those go (a file someone put there meanwhile stays, and so does the folder).
         let _ = cleanup::remove_staging(&self.staging);
@@ -251,22 +256,22 @@ fn write_batches(dir: &Path, mut list: fs::File, batches: Receiver<Batch>) -> Wr
             written.push((path, sum));
         }
     }
-    Ok(written)
+    Ok((written, list))
 }
 
-/// Write `rest` into `dir`: listed in the marker first, folders one by one (parents
+/// Write `rest` into `dir`: listed in the marker (`list`) first, folders one by one (parents
 /// first), then the files in parallel.
-fn write_rest(dir: &Path, rest: &[(&str, &[u8], Sum)]) -> Result<(), OutputError> {
+fn write_rest(
+    dir: &Path,
+    mut list: fs::File,
+    rest: &[(&str, &[u8], Sum)],
+) -> Result<(), OutputError> {
     let marker_path = dir.join(MARKER);
     let mut lines = String::new();
     for (path, _, _) in rest {
         marker::push_entry(&mut lines, path, None);
     }
-    fs::OpenOptions::new()
-        .append(true)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(&marker_path)
-        .and_then(|mut list| list.write_all(lines.as_bytes()))
+    list.write_all(lines.as_bytes())
         .map_err(io_err(&marker_path))?;
     let mut made = Folders::default();
     let mut paths: Vec<&str> = rest.iter().map(|(p, _, _)| *p).collect();
