@@ -316,3 +316,70 @@ fn errors_in_appended_lines_name_their_real_line() {
         .assert_failed()
         .assert_stderr_has(&[&format!("checks.jsonl:{bad}: field `ok`")]);
 }
+
+/// A cron minute appends a few KiB: rewriting the whole entry for that (32 MB at
+/// 50 checks × 90 days) every minute would wear the disk, so the entry is kept and
+/// the appended lines are read again until a MiB has piled up; then it is rewritten.
+#[test]
+fn small_appends_leave_the_entry_and_a_large_one_rewrites_it() {
+    let site = Site::example();
+    let pristine = Site::example();
+    build(&site, "warm", T);
+    let entries = cache_files(&site);
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    let written = fs::read(&entries[0]).unwrap();
+
+    for (i, at) in ["2026-11-28T09:00:30Z", "2026-11-28T09:01:30Z"]
+        .iter()
+        .enumerate()
+    {
+        append_round(&site, at);
+        append_round(&pristine, at);
+        let epoch = T + 60 * (i as i64 + 2);
+        let out = build(&site, &format!("small-{i}"), epoch);
+        assert_eq!(
+            fs::read(&entries[0]).unwrap(),
+            written,
+            "round {i}: the entry is not rewritten for a few appended lines"
+        );
+        let full = pristine.tmp().join(format!("full-{i}"));
+        pristine.build_into_at(&full, epoch).assert_ok();
+        fs::remove_dir_all(pristine.path(".lantern-cache")).unwrap();
+        same(&out, &full, "appended lines read on top of an older entry");
+    }
+
+    // More than a MiB appended (about 14,000 results): now the entry is rewritten.
+    let mut lines = String::new();
+    let mut n = 0;
+    while lines.len() as u64 <= 1 << 20 {
+        let second = n % 60;
+        lines.push_str(&format!(
+            "{{\"check\":\"db-primary\",\"at\":\"2026-11-28T09:02:{second:02}Z\",\"ok\":true,\"latency_ms\":{}}}\n",
+            n % 997
+        ));
+        n += 1;
+    }
+    for s in [&site, &pristine] {
+        fs::OpenOptions::new()
+            .append(true)
+            .open(s.path(FEED))
+            .unwrap()
+            .write_all(lines.as_bytes())
+            .unwrap();
+    }
+    let epoch = T + 240;
+    let big = build(&site, "big", epoch);
+    let rewritten = fs::read(&entries[0]).unwrap();
+    assert_ne!(rewritten, written, "a MiB appended rewrites the entry");
+    let full = pristine.tmp().join("big-full");
+    pristine.build_into_at(&full, epoch).assert_ok();
+    fs::remove_dir_all(pristine.path(".lantern-cache")).unwrap();
+    same(&big, &full, "a MiB appended");
+    // The new entry serves the next build without reading anything.
+    same(
+        &build(&site, "after", epoch),
+        &big,
+        "served from the rewritten entry",
+    );
+    assert_eq!(fs::read(&entries[0]).unwrap(), rewritten);
+}

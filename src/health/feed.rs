@@ -177,7 +177,8 @@ pub fn read_with(
 }
 
 /// A `.jsonl` file through the health cache: unchanged, it is not read at all; grown,
-/// only the appended lines are. A file read without any diagnostic is cached.
+/// only the appended lines are. A file read without any diagnostic is cached, and an
+/// entry that read most of the file is kept until [`cache::REWRITE_AFTER`] bytes more.
 fn read_cached(
     ingest: &Ingest,
     root: &Path,
@@ -198,6 +199,7 @@ fn read_cached(
         Some(h) => (Some(h.part), h.size, h.next_line),
         None => (None, 0, 1),
     };
+    let cached = part.is_some().then_some(from);
     let read = ingest.read_lines(path, rel, from, line, diags)?;
     let clean = read.clean;
     let (offset, next_line) = (read.offset, read.next_line);
@@ -218,8 +220,8 @@ fn read_cached(
             fingerprint,
             ingest.grid,
             &part,
-            offset,
-            next_line,
+            (offset, next_line),
+            cached,
         )
     } else {
         None
