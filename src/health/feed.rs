@@ -189,27 +189,25 @@ fn read_cached(
     diags: &mut Diagnostics,
 ) -> std::io::Result<(Part, Option<cache::Pending>)> {
     let Some(meta) = meta else {
-        return Ok((ingest.read_lines(path, rel, 0, 1, diags)?.part, None));
+        return Ok((
+            ingest.read_lines(path, rel, (0, 1), None, diags)?.part,
+            None,
+        ));
     };
     let hit = crate::timings::stage("health: cache read", || {
         cache::load(mode, root, rel, path, meta, fingerprint, ingest.grid)
     });
-    let (mut part, from, line) = match hit {
+    let (part, from, line) = match hit {
         Some(h) if h.size == meta.len() => return Ok((h.part, None)),
         Some(h) => (Some(h.part), h.size, h.next_line),
         None => (None, 0, 1),
     };
     let cached = part.is_some().then_some(from);
-    let read = ingest.read_lines(path, rel, from, line, diags)?;
+    // The appended lines go straight onto the cached part: a second grid for a few
+    // minutes of results, merged whole, cost 9 ms of page faults at 50 checks.
+    let read = ingest.read_lines(path, rel, (from, line), part, diags)?;
     let clean = read.clean;
-    let (offset, next_line) = (read.offset, read.next_line);
-    let part = match part.take() {
-        Some(mut p) => {
-            p.absorb(read.part);
-            p
-        }
-        None => read.part,
-    };
+    let (offset, next_line, part) = (read.offset, read.next_line, read.part);
     let pending = if clean {
         cache::store(
             mode,
@@ -400,14 +398,15 @@ impl<'g> Ingest<'g> {
     }
 
     /// Read a `.jsonl` file from byte `from` (a line start; `first_line` is its line
-    /// number) to the end. Returns the part, the offset after the last whole line read,
-    /// the number of that line + 1, and whether the file was read without a diagnostic.
+    /// number) to the end, onto `onto` (what earlier bytes of the file gave) or an
+    /// empty part. Returns the part, the offset after the last whole line read, the
+    /// number of that line + 1, and whether the file was read without a diagnostic.
     pub(super) fn read_lines(
         &self,
         path: &Path,
         rel: &Path,
-        from: u64,
-        first_line: usize,
+        (from, first_line): (u64, usize),
+        onto: Option<Part>,
         diags: &mut Diagnostics,
     ) -> std::io::Result<LinesRead> {
         use std::io::{Seek, SeekFrom};
@@ -415,7 +414,7 @@ impl<'g> Ingest<'g> {
         if from > 0 {
             file.seek(SeekFrom::Start(from))?;
         }
-        let mut part = self.part();
+        let mut part = onto.unwrap_or_else(|| self.part());
         let mut pending: Vec<u8> = Vec::with_capacity(BATCH + CHUNK);
         let mut line_no = first_line;
         let mut offset = from;

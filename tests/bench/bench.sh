@@ -49,16 +49,17 @@ quiet() {
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 bench() { # label site
-  local label=$1 site=$2 walls=() cpus=() rss=() line
+  local label=$1 site=$2 walls=() cpus=() rss=() line out_dir
   # Each run writes a folder never used before: deleting a big tree just before a
   # build makes ext4 slow to allocate inodes (recently_deleted), which would measure
-  # the file system, not Lantern. The folders are removed after all runs.
-  rm -rf "$DIR/out" && mkdir -p "$DIR/out"
+  # the file system, not Lantern (a no-feed row once ran 2x slower, all of it kernel
+  # time, right after the previous row's outputs were removed). All go at the end.
+  out_dir=$(mktemp -d "$DIR/steady-runs-XXXXXX")
   for i in $(seq "$RUNS"); do
     # A fresh build: no health cache left by the previous run.
     rm -rf "$site/.lantern-cache"
     quiet
-    line=$(SOURCE_DATE_EPOCH=$NOW /usr/bin/time -f "TIME %e %U %S %M" "$BIN" build --root "$site" --out "$DIR/out/$i" 2>&1 >"$DIR/last.out" | grep '^TIME')
+    line=$(SOURCE_DATE_EPOCH=$NOW /usr/bin/time -f "TIME %e %U %S %M" "$BIN" build --root "$site" --out "$out_dir/$i" 2>&1 >"$DIR/last.out" | grep '^TIME')
     read -r _ w u s m <<<"$line"
     walls+=("$w"); cpus+=("$(echo "$u + $s" | bc)"); rss+=("$m")
   done
@@ -73,7 +74,7 @@ bench() { # label site
   peak=$(printf '%s\n' "${rss[@]}" | median)
   # Rebuild with nothing changed: must write nothing.
   local again written
-  again=$(SOURCE_DATE_EPOCH=$NOW "$BIN" build --root "$site" --out "$DIR/out/1" 2>/dev/null)
+  again=$(SOURCE_DATE_EPOCH=$NOW "$BIN" build --root "$site" --out "$out_dir/1" 2>/dev/null)
   written=$(sed -E 's/.*\(([0-9]+) written.*/\1/' <<<"$again")
   local rps
   rps=$(echo "$results / $wall" | bc 2>/dev/null || echo "-")
@@ -81,7 +82,6 @@ bench() { # label site
     "$label" "$wall" "$cpu" "$(echo "$peak / 1024" | bc)" "$files" "$kib" "$results" "$rps" "$written"
   echo "$wall" >"$DIR/$label.wall"
   echo "$results" >"$DIR/$label.results"
-  rm -rf "$DIR/out"
 }
 
 if [ -z "${SERVE_ONLY:-}" ]; then
