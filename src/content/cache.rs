@@ -580,14 +580,20 @@ fn write_shards(root: &Path, key: &str, disk: &OnDisk, keep: &[EntryRef], hit: &
         debug_assert_eq!(Some(bytes), record(e).as_deref());
         Some(bytes)
     };
-    for (i, (entries, hits)) in per.iter().enumerate() {
+    // Made once first, so that the shard writers do not race to create it.
+    if crate::cache_dir::ensure(root).is_none() {
+        return;
+    }
+    // Shards are independent files: a fresh build encodes all sixteen, and on one
+    // thread that held up the build by 40–80 ms (10,000 posts) while a core idled.
+    per.par_iter().enumerate().for_each(|(i, (entries, hits))| {
         let all_hits = hits.iter().all(|&h| h);
         if all_hits && hits.len() == disk.counts[i] && !disk.damaged[i] {
-            continue;
+            return;
         }
         let bytes = encode_reusing(key, entries, hits, kept);
         crate::cache_dir::write(root, &shard_file(i), &bytes);
-    }
+    });
     // The single file of earlier versions (`LNTPC001`, `LNTPC002`) is of no use any more.
     crate::cache_dir::remove_own(root, FILE, MAGIC_PREFIX);
 }
