@@ -83,8 +83,9 @@ pub fn iso_millis(t: DateTime<Utc>) -> String {
 /// four digits and leap seconds take chrono's own form, so the text never differs.
 fn iso_with(t: DateTime<Utc>, millis: bool) -> String {
     use chrono::{Datelike, Timelike};
-    use std::fmt::Write;
-    if !(0..=9999).contains(&t.year()) || t.nanosecond() >= 1_000_000_000 {
+    // Each accessor of a `DateTime` converts to local time again: take it once.
+    let n = t.naive_utc();
+    if !(0..=9999).contains(&n.year()) || n.nanosecond() >= 1_000_000_000 {
         let pattern = if millis {
             "%Y-%m-%dT%H:%M:%S%.3fZ"
         } else {
@@ -93,21 +94,44 @@ fn iso_with(t: DateTime<Utc>, millis: bool) -> String {
         return t.format(pattern).to_string();
     }
     let mut s = String::with_capacity(24);
-    let _ = write!(
-        s,
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    );
+    push_day(&mut s, n.date());
+    s.push('T');
+    push_padded(&mut s, n.hour(), 2);
+    s.push(':');
+    push_padded(&mut s, n.minute(), 2);
+    s.push(':');
+    push_padded(&mut s, n.second(), 2);
     if millis {
-        let _ = write!(s, ".{:03}", t.nanosecond() / 1_000_000);
+        s.push('.');
+        push_padded(&mut s, n.nanosecond() / 1_000_000, 3);
     }
     s.push('Z');
     s
+}
+
+/// `2026-11-20` onto `out`: `{:04}-{:02}-{:02}` of year, month and day.
+pub fn push_day(out: &mut String, d: NaiveDate) {
+    use chrono::Datelike;
+    if !(0..=9999).contains(&d.year()) {
+        use std::fmt::Write;
+        let _ = write!(out, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
+        return;
+    }
+    push_padded(out, d.year().unsigned_abs(), 4);
+    out.push('-');
+    push_padded(out, d.month(), 2);
+    out.push('-');
+    push_padded(out, d.day(), 2);
+}
+
+/// The last `width` decimal digits of `n`, zero-padded, onto `out`: what `{:0width$}`
+/// prints for `n` below `10^width`, without the formatting machinery (a
+/// 10,000-post build writes a few million of these digits).
+pub fn push_padded(out: &mut String, n: u32, width: u32) {
+    for i in (0..width).rev() {
+        let digit = n / 10u32.pow(i) % 10;
+        out.push(char::from(b'0' + digit as u8));
+    }
 }
 
 /// A calendar date (`2026-11-27`), or a full timestamp whose date is taken.
@@ -218,6 +242,35 @@ mod tests {
         for t in times {
             assert_eq!(iso(t), chrono_iso(t), "{t:?}");
             assert_eq!(iso_millis(t), chrono_ms(t), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn written_digits_are_formats_own() {
+        for (n, width) in [
+            (0, 2),
+            (7, 2),
+            (59, 2),
+            (5, 3),
+            (999, 3),
+            (42, 4),
+            (2026, 4),
+        ] {
+            let mut s = String::from("x");
+            push_padded(&mut s, n, width);
+            assert_eq!(s, format!("x{n:0w$}", w = width as usize));
+        }
+        for (y, m, d) in [
+            (2026, 11, 20),
+            (0, 1, 1),
+            (9999, 12, 31),
+            (10_000, 2, 3),
+            (-1, 5, 6),
+        ] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            let mut s = String::new();
+            push_day(&mut s, date);
+            assert_eq!(s, format!("{y:04}-{m:02}-{d:02}"));
         }
     }
 

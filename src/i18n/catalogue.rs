@@ -125,29 +125,33 @@ pub fn placeholders(text: &str) -> Vec<&str> {
 /// One pass over the text, so a value that itself contains `{x}` is never expanded.
 pub fn fill(text: &str, args: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(text.len() + 16);
+    fill_with(&mut out, text, |name, out| {
+        let value = args.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
+        value.map(|v| out.push_str(v)).is_some()
+    });
+    out
+}
+
+/// [`fill`] onto `out`, asking `put` for each `{name}`: it appends the value and says
+/// whether it knows the name (appending nothing if not). Lets a caller write numbers
+/// straight into the text instead of making a string of each first.
+pub fn fill_with(out: &mut String, text: &str, mut put: impl FnMut(&str, &mut String) -> bool) {
+    // Byte searches: `str::find(char)` compares through `memcmp`, a fifth of the cost
+    // of formatting a time. Both braces are ASCII, so the indices are char boundaries.
+    let find = |s: &str, b: u8| s.bytes().position(|c| c == b);
     let mut rest = text;
-    while let Some(open) = rest.find('{') {
+    while let Some(open) = find(rest, b'{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        let hit = after.find('}').and_then(|close| {
-            let name = &after[..close];
-            args.iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| (close, *v))
-        });
-        match hit {
-            Some((close, v)) => {
-                out.push_str(v);
-                rest = &after[close + 1..];
-            }
-            None => {
+        match find(after, b'}') {
+            Some(close) if put(&after[..close], out) => rest = &after[close + 1..],
+            _ => {
                 out.push('{');
                 rest = after;
             }
         }
     }
     out.push_str(rest);
-    out
 }
 
 #[cfg(test)]
