@@ -511,6 +511,20 @@ fn day_bars_and_day_tables_are_translated() {
     assert!(home.contains(">vor 90 Tagen<") && home.contains(">vor 30 Tagen<"));
     assert!(home.contains("<script data-day=\"{date}: {words}\">"));
     let db = read_text(&out.join("components/database/index.html"));
+    assert!(db.contains("<script data-day=\"{date}: {words}\">"));
+    // Pages without day bars do without their script (2 KB on each post page).
+    for page in [
+        "incidents/2026-11-20-database-outage/index.html",
+        "history/index.html",
+        "news/index.html",
+        "404.html",
+    ] {
+        let text = read_text(&out.join(page));
+        assert!(
+            text.contains("</footer>") && !text.contains("data-day="),
+            "{page}"
+        );
+    }
     for want in [
         ">Tag für Tag</h2>",
         ". Neueste zuerst.</caption>",
