@@ -63,6 +63,7 @@ fn shadow_message(pairs: &[(String, String)]) -> String {
 pub fn templates(theme: &Theme) -> Result<tera::Tera, RenderError> {
     let mut tera = tera::Tera::new();
     tera.autoescape_on([".html", ".xml", ".svg"]);
+    tera.set_escape_fn(escape::escape_html_runs);
     // All at once: tera resolves `extends` and `include` across the whole set.
     tera.add_raw_templates(
         theme
