@@ -104,7 +104,10 @@ pub fn publish_kept(
     let known = stage("publish: stamps loaded", || stamps::load(root, out));
     let mut taken = Vec::new();
     let stats = publish_stamped(out, root, files, sums, kept, opts, &known, &mut taken)?;
-    stage("publish: stamps saved", || stamps::save(root, out, taken));
+    // The spare path saved them beside its sync already, leaving nothing here.
+    if !taken.is_empty() {
+        stage("publish: stamps saved", || stamps::save(root, out, taken));
+    }
     Ok(stats)
 }
 
@@ -213,10 +216,18 @@ fn publish_stamped(
     }
     if let Some(mut spare) = spare? {
         taken.push(spare.stamps.take());
-        // The previous generation is at hand: bring it up to date and swap it in.
-        let synced = stage("publish: spare synced", || {
-            spare::sync(&spare, dir, &live_sums, &targets, &marker_bytes)
-        })?;
+        // The previous generation is at hand: bring it up to date and swap it in. The
+        // stamps of both trees are complete (taken when they were read): saved meanwhile.
+        let stamped = std::mem::take(taken);
+        let (synced, ()) = rayon::join(
+            || {
+                stage("publish: spare synced", || {
+                    spare::sync(&spare, dir, &live_sums, &targets, &marker_bytes)
+                })
+            },
+            || stage("publish: stamps saved", || stamps::save(root, out, stamped)),
+        );
+        let synced = synced?;
         stats.touched = synced.written + synced.linked + synced.removed;
         keep_mode(dir, &spare_dir)?;
         swap::replace(&spare_dir, dir).map_err(io_err(out))?;
