@@ -152,11 +152,9 @@ pub struct Locale {
     pub catalogue: &'static str,
     /// `ltr` or `rtl`.
     pub dir: &'static str,
-    /// In key order, for [`Locale::template_strings`].
-    strings: Catalogue,
-    /// The same entries for lookups: a build asks hundreds of thousands of times, and
+    /// Hashed, not ordered: a build looks keys up hundreds of thousands of times, and
     /// a search of the ordered map was most of the cost of formatting a time.
-    index: std::collections::HashMap<String, Entry>,
+    strings: std::collections::HashMap<String, Entry>,
     rules: PluralRules,
     /// Month names and separators.
     pub calendar: Calendar,
@@ -198,11 +196,7 @@ impl Locale {
             dir,
             rules: plural_rules(catalogue),
             calendar: Calendar::for_tag(catalogue),
-            index: strings
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-            strings,
+            strings: strings.into_iter().collect(),
         })
     }
 
@@ -214,7 +208,7 @@ impl Locale {
     /// The text of `key` (a plural entry gives its `other` form); the key itself if
     /// missing, so a gap shows up on the page instead of crashing a build.
     pub fn t<'a>(&'a self, key: &'a str) -> &'a str {
-        match self.index.get(key) {
+        match self.strings.get(key) {
             Some(Entry::Text(s)) => s,
             Some(Entry::Plural(m)) => m.get("other").map_or(key, String::as_str),
             None => key,
@@ -230,7 +224,7 @@ impl Locale {
     /// and `args` filled.
     pub fn n(&self, key: &str, count: u64, args: &[(&str, &str)]) -> String {
         let cat = category_name(self.rules.category_for(count));
-        let text = match self.index.get(key) {
+        let text = match self.strings.get(key) {
             Some(Entry::Plural(m)) => m
                 .get(cat)
                 .or_else(|| m.get("other"))
@@ -279,7 +273,10 @@ impl Locale {
     pub fn template_strings(&self) -> serde_json::Value {
         use serde_json::{Map, Value};
         let mut root = Map::new();
-        for (key, entry) in &self.strings {
+        // In key order, so the map is the same from build to build.
+        let mut sorted: Vec<_> = self.strings.iter().collect();
+        sorted.sort_unstable_by_key(|(k, _)| *k);
+        for (key, entry) in sorted {
             let mut parts: Vec<&str> = key.split('.').collect();
             let last = parts.pop().unwrap_or_default();
             let mut node = &mut root;
