@@ -158,10 +158,15 @@ fn load_one(
 /// from the opened file before its bytes are read: a change after this point gives
 /// another identity next time (or a racy one). An error names the file.
 fn read_post(path: &Path, rel: &Path, diags: &mut Diagnostics) -> Option<(Identity, Vec<u8>)> {
-    let read = std::fs::File::open(path).and_then(|mut f| {
-        let id = Identity::of(&f.metadata()?);
+    let read = std::fs::File::open(path).and_then(|f| {
+        let meta = f.metadata()?;
+        let id = Identity::of(&meta);
+        // Sized from the metadata just taken, and read through `take`: a `File`'s own
+        // `read_to_end` asks the kernel for the size again (fstat and lseek), two more
+        // calls for each of 10,000 posts. One byte spare sees the end in one read.
         let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut f, &mut bytes)?;
+        bytes.try_reserve_exact(usize::try_from(meta.len()).map_or(0, |n| n.saturating_add(1)))?;
+        std::io::Read::read_to_end(&mut std::io::Read::take(f, u64::MAX), &mut bytes)?;
         Ok((id, bytes))
     });
     match read {
@@ -350,5 +355,30 @@ fn slug_of(rel: &Path) -> Result<String, String> {
         Err(format!(
             "the file name `{stem}.md` becomes the page URL: use only letters, digits, `-`, `_` and `.`"
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_post_is_read_whole_whatever_its_size() {
+        let t = tempfile::tempdir().unwrap();
+        // Empty, smaller than one read, and many reads' worth (the buffer is sized
+        // from the metadata, so a wrong size would cut the text or over-read).
+        for len in [0usize, 1, 4095, 300_000] {
+            let path = t.path().join(format!("p{len}.md"));
+            let text: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+            std::fs::write(&path, &text).unwrap();
+            let mut diags = Diagnostics::default();
+            let (id, bytes) = read_post(&path, Path::new("p.md"), &mut diags).unwrap();
+            assert_eq!(bytes, text, "{len} bytes");
+            assert_eq!(id.size, len as u64);
+            assert!(diags.is_empty());
+        }
+        let mut diags = Diagnostics::default();
+        assert!(read_post(&t.path().join("gone.md"), Path::new("gone.md"), &mut diags).is_none());
+        assert_eq!(diags.len(), 1);
     }
 }
