@@ -32,10 +32,25 @@ pub fn config() -> &'static Config {
     CONFIG.get_or_init(|| lantern::config::parse(SITE_YAML).expect("the fuzz site config is valid"))
 }
 
-/// A folder for this process's scratch files: on tmpfs when there is one.
+/// This process's scratch folder, once made.
+static ROOT: OnceLock<PathBuf> = OnceLock::new();
+
+unsafe extern "C" {
+    fn atexit(f: extern "C" fn()) -> std::ffi::c_int;
+}
+
+/// Remove the scratch folder: a static is never dropped and libFuzzer ends with
+/// `exit()`, so without this every run left a folder behind in /dev/shm.
+extern "C" fn remove_root() {
+    if let Some(dir) = ROOT.get() {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+/// A folder for this process's scratch files: on tmpfs when there is one; removed
+/// when the process exits (not after a crash, where it may help to look).
 fn root() -> &'static Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
+    ROOT.get_or_init(|| {
         let shm = Path::new("/dev/shm");
         let made = if shm.is_dir() {
             tempfile::Builder::new()
@@ -45,14 +60,18 @@ fn root() -> &'static Path {
         } else {
             None
         };
-        made.unwrap_or_else(|| {
-            tempfile::Builder::new()
-                .prefix("lantern-fuzz-")
-                .tempdir()
-                .expect("a temp dir")
-        })
+        let dir = made
+            .unwrap_or_else(|| {
+                tempfile::Builder::new()
+                    .prefix("lantern-fuzz-")
+                    .tempdir()
+                    .expect("a temp dir")
+            })
+            .keep();
+        // SAFETY: registers a plain function with libc; it only reads `ROOT`.
+        unsafe { atexit(remove_root) };
+        dir
     })
-    .path()
 }
 
 /// An empty scratch folder (emptied on every call: nothing from the previous input
