@@ -724,12 +724,10 @@ impl<R: Read> Read for CappedRecords<'_, R> {
 /// Read from `file` onto `buf` until it holds a batch or the file ends; `true` at the end.
 fn fill(file: &mut File, buf: &mut Vec<u8>) -> std::io::Result<bool> {
     while buf.len() < BATCH {
-        // Read straight into the spare capacity: no copy through a buffer.
-        let len = buf.len();
-        buf.resize(len + CHUNK, 0);
-        let n = file.read(&mut buf[len..])?;
-        buf.truncate(len + n);
-        if n == 0 {
+        // Straight into the spare capacity, which `read_to_end` fills without zeroing
+        // it first (`take` bounds each read to a chunk).
+        buf.reserve(CHUNK);
+        if file.take(CHUNK as u64).read_to_end(buf)? == 0 {
             return Ok(true);
         }
     }
