@@ -410,7 +410,8 @@ fn encode_refs(key: &str, entries: &[EntryRef]) -> Vec<u8> {
 
 /// One entry's record: payload length, digest, payload.
 fn record(e: &EntryRef) -> Option<Vec<u8>> {
-    let payload = postcard::to_stdvec(e).ok()?;
+    // Sized for the body and a little more, so the buffer does not grow by copying.
+    let payload = postcard::to_extend(e, Vec::with_capacity(e.post.body.len() + 1024)).ok()?;
     let len = u32::try_from(payload.len()).ok()?;
     let mut r = Vec::with_capacity(FRAME + payload.len());
     r.extend_from_slice(&len.to_le_bytes());

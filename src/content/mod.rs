@@ -2,6 +2,7 @@
 
 pub mod cache;
 pub mod frontmatter;
+mod instant;
 mod load;
 pub mod schema;
 mod validate;
@@ -18,6 +19,7 @@ pub use schema::{Impact, IncidentStatus, MaintenanceStatus};
 // Serde: the post cache (`cache.rs`) stores parsed posts (postcard).
 #[derive(Debug, Clone, PartialEq, Hash, Serialize, Deserialize)]
 pub struct Update<S> {
+    #[serde(with = "instant")]
     pub at: DateTime<Utc>,
     pub status: S,
     /// Markdown.
@@ -67,7 +69,9 @@ pub enum Detail {
 #[derive(Debug, Clone, Hash, Serialize, Deserialize)]
 pub struct Incident {
     pub impact: Impact,
+    #[serde(with = "instant")]
     pub started: DateTime<Utc>,
+    #[serde(with = "instant::option")]
     pub resolved: Option<DateTime<Utc>>,
     /// Set when data may have been lost: the page shows a notice with contact links.
     pub data_loss: Option<DataLossNotice>,
@@ -89,7 +93,9 @@ pub struct DataLossNotice {
 /// Maintenance-specific fields.
 #[derive(Debug, Clone, Hash, Serialize, Deserialize)]
 pub struct Maintenance {
+    #[serde(with = "instant")]
     pub start: DateTime<Utc>,
+    #[serde(with = "instant")]
     pub end: DateTime<Utc>,
     /// Newest first; only updates dated at or before the build time once the site
     /// model is derived (see `Site::new`).
@@ -101,6 +107,7 @@ pub struct Maintenance {
 /// News-specific fields.
 #[derive(Debug, Clone, Hash, Serialize, Deserialize)]
 pub struct News {
+    #[serde(with = "instant")]
     pub date: DateTime<Utc>,
 }
 
