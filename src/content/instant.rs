@@ -2,7 +2,6 @@
 //! serde writes RFC 3339 text and parses it back, a fifth of decoding a cached post.
 
 use chrono::{DateTime, Utc};
-use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Write `t` as `(seconds, nanoseconds)` since the Unix epoch; exact, leap seconds too.
@@ -13,15 +12,15 @@ pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Err
 /// Read what [`serialize`] wrote; a value out of chrono's range is an error.
 pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
     let (secs, nanos) = <(i64, u32)>::deserialize(d)?;
-    from_parts(secs, nanos).ok_or_else(|| D::Error::custom("time out of range"))
+    from_parts(secs, nanos)
 }
 
 fn parts(t: &DateTime<Utc>) -> (i64, u32) {
     (t.timestamp(), t.timestamp_subsec_nanos())
 }
 
-fn from_parts(secs: i64, nanos: u32) -> Option<DateTime<Utc>> {
-    DateTime::from_timestamp(secs, nanos)
+fn from_parts<E: serde::de::Error>(secs: i64, nanos: u32) -> Result<DateTime<Utc>, E> {
+    DateTime::from_timestamp(secs, nanos).ok_or_else(|| E::custom("time out of range"))
 }
 
 /// The same for an optional time.
@@ -35,12 +34,9 @@ pub mod option {
 
     /// Read what [`serialize`] wrote.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
-        match Option::<(i64, u32)>::deserialize(d)? {
-            None => Ok(None),
-            Some((secs, nanos)) => from_parts(secs, nanos)
-                .map(Some)
-                .ok_or_else(|| D::Error::custom("time out of range")),
-        }
+        Option::<(i64, u32)>::deserialize(d)?
+            .map(|(secs, nanos)| from_parts::<D::Error>(secs, nanos))
+            .transpose()
     }
 }
 

@@ -380,5 +380,12 @@ mod tests {
         let mut diags = Diagnostics::default();
         assert!(read_post(&t.path().join("gone.md"), Path::new("gone.md"), &mut diags).is_none());
         assert_eq!(diags.len(), 1);
+        let e = diags.errors().next().expect("an error");
+        assert_eq!(e.file, Path::new("gone.md"));
+        assert!(
+            e.message.starts_with("cannot read the file"),
+            "{}",
+            e.message
+        );
     }
 }

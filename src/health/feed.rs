@@ -416,6 +416,9 @@ impl<'g> Ingest<'g> {
         }
         let mut part = onto.unwrap_or_else(|| self.part());
         let mut pending: Vec<u8> = Vec::with_capacity(BATCH + CHUNK);
+        // The buffer the next batch is read into while `pending` is parsed; the two
+        // swap, so a large feed is read through the same two buffers.
+        let mut spare: Vec<u8> = Vec::with_capacity(BATCH + CHUNK);
         let mut line_no = first_line;
         let mut offset = from;
         let mut errors = 0usize;
@@ -476,8 +479,8 @@ impl<'g> Ingest<'g> {
             let chunks = split_chunks(&pending[..cut]);
             // The next batch is read while this one is parsed: reading alone kept a
             // core idle for a fifth of a 484 MB feed's ingest.
-            let mut next: Vec<u8> = Vec::with_capacity(BATCH + CHUNK);
-            next.extend_from_slice(&pending[cut..]);
+            spare.clear();
+            spare.extend_from_slice(&pending[cut..]);
             let (mut outs, read): (Vec<ChunkOut>, std::io::Result<bool>) = rayon::join(
                 || {
                     chunks
@@ -489,7 +492,7 @@ impl<'g> Ingest<'g> {
                     if eof {
                         Ok(true)
                     } else {
-                        fill(&mut file, &mut next)
+                        fill(&mut file, &mut spare)
                     }
                 },
             );
@@ -508,7 +511,7 @@ impl<'g> Ingest<'g> {
             self.merge(&mut part, outs);
             offset += cut as u64;
             eof = read?;
-            pending = next;
+            std::mem::swap(&mut pending, &mut spare);
         }
         if errors > MAX_ERRORS_PER_FILE {
             let more = errors - MAX_ERRORS_PER_FILE;
@@ -721,6 +724,7 @@ impl<R: Read> Read for CappedRecords<'_, R> {
         Ok(n)
     }
 }
+
 /// Read from `file` onto `buf` until it holds a batch or the file ends; `true` at the end.
 fn fill(file: &mut File, buf: &mut Vec<u8>) -> std::io::Result<bool> {
     while buf.len() < BATCH {
