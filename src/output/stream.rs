@@ -7,7 +7,10 @@
 //! 2. a writer thread takes batches of finished pages; for each batch it first appends
 //!    their paths to the marker (digests unknown, as a spare in progress lists them)
 //!    and then creates the files, so a staging folder left by a killed build always
-//!    lists every file that may be in it, and the next build removes exactly those;
+//!    lists every file that may be in it, and the next build removes exactly those.
+//!    When the writer falls behind (creating files is most of a disk's work, and it
+//!    is what `cp -r` spends its time on), a rendering thread writes its batch itself
+//!    the same way instead of waiting: the disk work then uses every core;
 //! 3. [`Stream::finish`] writes the rest of the site the same way, seals the marker
 //!    with every digest (one rename) and swaps the folder into place.
 //!
@@ -28,20 +31,66 @@ use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 /// Finished pages with their digests, as handed to the writer.
 type Batch = Vec<(String, Vec<u8>, Sum)>;
 
-/// What the writer wrote (each page's path and digest) and the marker it appends to,
-/// or why it stopped.
-type Written = Result<(Vec<(String, Sum)>, fs::File), OutputError>;
-
-/// Batches waiting for the writer: the render stalls rather than run ahead of the
-/// disk, so at most this many batches (plus one per thread) are held.
+/// Batches waiting for the writer: beyond this many, a rendering thread writes its
+/// batch itself, so at most this many batches (plus one per thread) are held.
 const QUEUE: usize = 4;
+
+/// What the writer thread and the rendering threads that help it share.
+struct Writing {
+    /// The staging folder.
+    dir: PathBuf,
+    /// The marker, appended to before each batch's files are created.
+    list: Mutex<fs::File>,
+    folders: Folders,
+    /// Each page written: its path and digest.
+    written: Mutex<Vec<(String, Sum)>>,
+    /// The first write that failed; the build fails with it.
+    error: Mutex<Option<OutputError>>,
+    /// Set with `error`: no batch is written after it.
+    failed: AtomicBool,
+}
+
+impl Writing {
+    /// List `batch` in the marker, then create its files. Any thread may call this.
+    fn write(&self, batch: Batch) -> Result<(), OutputError> {
+        let mut lines = String::new();
+        for (path, _, _) in &batch {
+            marker::push_entry(&mut lines, path, None);
+        }
+        lock(&self.list)
+            .write_all(lines.as_bytes())
+            .map_err(io_err(&self.dir.join(MARKER)))?;
+        let mut done = Vec::with_capacity(batch.len());
+        for (path, bytes, sum) in batch {
+            self.folders.parent_of(&self.dir, &path)?;
+            let dest = self.dir.join(&path);
+            spare::create_new(&dest, &bytes).map_err(io_err(&dest))?;
+            done.push((path, sum));
+        }
+        lock(&self.written).extend(done);
+        Ok(())
+    }
+
+    /// [`Writing::write`], keeping the first failure for [`Stream::finish`].
+    fn write_or_fail(&self, batch: Batch) {
+        if let Err(e) = self.write(batch) {
+            self.failed.store(true, Ordering::Relaxed);
+            lock(&self.error).get_or_insert(e);
+        }
+    }
+}
+
+/// The lock's data even if a thread panicked holding it: the panic is what is reported.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 /// A staging folder being filled while the site renders; see the module docs.
 pub struct Stream {
@@ -49,8 +98,8 @@ pub struct Stream {
     place: Place,
     staging: PathBuf,
     queue: Mutex<Option<SyncSender<Batch>>>,
-    writer: Option<JoinHandle<Written>>,
-    failed: Arc<AtomicBool>,
+    writer: Option<JoinHandle<()>>,
+    writing: Arc<Writing>,
     finished: bool,
     _staging_lock: DirLock,
     _lock: OutputLock,
@@ -106,16 +155,17 @@ impl Stream {
             }
         };
         let (queue, batches) = sync_channel(QUEUE);
-        let failed = Arc::new(AtomicBool::new(false));
+        let writing = Arc::new(Writing {
+            dir: staging.clone(),
+            list: Mutex::new(list),
+            folders: Folders::default(),
+            written: Mutex::default(),
+            error: Mutex::default(),
+            failed: AtomicBool::new(false),
+        });
         let writer = {
-            let (dir, failed) = (staging.clone(), failed.clone());
-            std::thread::spawn(move || {
-                let written = write_batches(&dir, list, batches);
-                if written.is_err() {
-                    failed.store(true, Ordering::Relaxed);
-                }
-                written
-            })
+            let writing = writing.clone();
+            std::thread::spawn(move || write_batches(&writing, batches))
         };
         Ok(Some(Stream {
             out: out.to_path_buf(),
@@ -123,7 +173,7 @@ impl Stream {
             staging,
             queue: Mutex::new(Some(queue)),
             writer: Some(writer),
-            failed,
+            writing,
             finished: false,
             _staging_lock: staging_lock,
             _lock: lock,
@@ -137,7 +187,7 @@ impl Stream {
         files: &Files,
         sums: &HashMap<&str, Sum>,
     ) -> Result<Finished, OutputError> {
-        let (handed, list) = self.stop_writer()?;
+        let handed = self.stop_writer()?;
         let dir = self.place.dir.clone();
         let mut extras = Vec::new();
         // Under the lock since `begin`; judged again all the same: only what another
@@ -160,7 +210,7 @@ impl Stream {
                     .map(|(p, b)| (p.as_str(), b.as_slice(), Sum::of(b))),
             )
             .collect();
-        write_rest(&self.staging, list, &rest)?;
+        write_rest(&self.writing, &rest)?;
         let entries = handed
             .iter()
             .map(|(p, s)| (p.as_str(), Some(*s)))
@@ -185,21 +235,26 @@ impl Stream {
         Ok(Finished { stats, handed })
     }
 
-    /// Close the queue and wait for the writer: what it wrote, or why it stopped.
-    fn stop_writer(&mut self) -> Written {
-        drop(self.queue.lock().unwrap_or_else(|e| e.into_inner()).take());
+    /// Close the queue and wait for the writer: every page written while rendering
+    /// (path and digest), or the first write that failed.
+    fn stop_writer(&mut self) -> Result<Vec<(String, Sum)>, OutputError> {
+        drop(lock(&self.queue).take());
         match self.writer.take().map(JoinHandle::join) {
-            Some(Ok(written)) => written,
+            Some(Ok(())) => {}
             Some(Err(panic)) => std::panic::resume_unwind(panic),
             // `finish` stops it once; `drop` only when it still runs.
             None => unreachable!("the writer is stopped once"),
+        }
+        match lock(&self.writing.error).take() {
+            Some(e) => Err(e),
+            None => Ok(std::mem::take(&mut *lock(&self.writing.written))),
         }
     }
 }
 
 impl Sink for Stream {
     fn put(&self, pages: Vec<(String, Vec<u8>)>) {
-        if self.failed.load(Ordering::Relaxed) {
+        if self.writing.failed.load(Ordering::Relaxed) {
             return; // `finish` reports why
         }
         // Digests on the rendering threads (both cores); the writer only writes.
@@ -210,10 +265,15 @@ impl Sink for Stream {
                 (p, b, sum)
             })
             .collect();
-        let queue = self.queue.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let queue = lock(&self.queue).clone();
         if let Some(queue) = queue {
-            // Fails only when the writer stopped on an error, which `finish` reports.
-            let _ = queue.send(batch);
+            match queue.try_send(batch) {
+                Ok(()) => {}
+                // The writer is behind: this thread writes the batch instead of waiting.
+                Err(TrySendError::Full(batch)) => self.writing.write_or_fail(batch),
+                // Only once the writer has stopped on an error, which `finish` reports.
+                Err(TrySendError::Disconnected(_)) => {}
+            }
         }
     }
 }
@@ -237,47 +297,31 @@ fn fresh(existing: &Existing) -> bool {
     matches!(existing, Existing::Missing | Existing::Empty { .. })
 }
 
-/// The writer: each batch's paths appended to the marker (`list`), then its files.
-fn write_batches(dir: &Path, mut list: fs::File, batches: Receiver<Batch>) -> Written {
-    let marker_path = dir.join(MARKER);
-    let mut made = Folders::default();
-    let mut written = Vec::new();
+/// The writer: each batch written in turn until the queue closes or a write fails.
+fn write_batches(writing: &Writing, batches: Receiver<Batch>) {
     for batch in batches {
-        let mut lines = String::new();
-        for (path, _, _) in &batch {
-            marker::push_entry(&mut lines, path, None);
-        }
-        list.write_all(lines.as_bytes())
-            .map_err(io_err(&marker_path))?;
-        for (path, bytes, sum) in batch {
-            made.parent_of(dir, &path)?;
-            let dest = dir.join(&path);
-            spare::create_new(&dest, &bytes).map_err(io_err(&dest))?;
-            written.push((path, sum));
+        writing.write_or_fail(batch);
+        if writing.failed.load(Ordering::Relaxed) {
+            return; // dropping `batches` tells the rendering threads
         }
     }
-    Ok((written, list))
 }
 
-/// Write `rest` into `dir`: listed in the marker (`list`) first, folders one by one (parents
-/// first), then the files in parallel.
-fn write_rest(
-    dir: &Path,
-    mut list: fs::File,
-    rest: &[(&str, &[u8], Sum)],
-) -> Result<(), OutputError> {
-    let marker_path = dir.join(MARKER);
+/// Write `rest` into the staging folder: listed in the marker first, folders one by
+/// one (parents first), then the files in parallel.
+fn write_rest(writing: &Writing, rest: &[(&str, &[u8], Sum)]) -> Result<(), OutputError> {
+    let dir = writing.dir.as_path();
     let mut lines = String::new();
     for (path, _, _) in rest {
         marker::push_entry(&mut lines, path, None);
     }
-    list.write_all(lines.as_bytes())
-        .map_err(io_err(&marker_path))?;
-    let mut made = Folders::default();
+    lock(&writing.list)
+        .write_all(lines.as_bytes())
+        .map_err(io_err(&dir.join(MARKER)))?;
     let mut paths: Vec<&str> = rest.iter().map(|(p, _, _)| *p).collect();
     paths.sort_unstable();
     for path in paths {
-        made.parent_of(dir, path)?;
+        writing.folders.parent_of(dir, path)?;
     }
     rest.par_iter().try_for_each(|(path, bytes, _)| {
         let dest = dir.join(path);
@@ -285,20 +329,22 @@ fn write_rest(
     })
 }
 
-/// The folders made so far in a staging folder, so each is made once.
+/// The folders made so far in a staging folder, so each is made once. Shared by the
+/// threads that write: two making the same folder at once both succeed.
 #[derive(Default)]
-struct Folders(HashSet<PathBuf>);
+struct Folders(Mutex<HashSet<PathBuf>>);
 
 impl Folders {
     /// Make the folder `rel` (a file's path) sits in, with its parents.
-    fn parent_of(&mut self, dir: &Path, rel: &str) -> Result<(), OutputError> {
+    fn parent_of(&self, dir: &Path, rel: &str) -> Result<(), OutputError> {
         let Some(parent) = Path::new(rel)
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
         else {
             return Ok(());
         };
-        if self.0.contains(parent) {
+        // Not held while the folder is made: the other thread may make its own.
+        if lock(&self.0).contains(parent) {
             return Ok(());
         }
         let d = dir.join(parent);
@@ -310,9 +356,10 @@ impl Folders {
             }
             Err(e) => return Err(io_err(&d)(e)),
         }
+        let mut made = lock(&self.0);
         let mut p = Some(parent);
         while let Some(d) = p.filter(|d| !d.as_os_str().is_empty()) {
-            if !self.0.insert(d.to_path_buf()) {
+            if !made.insert(d.to_path_buf()) {
                 break;
             }
             p = d.parent();
@@ -413,6 +460,76 @@ mod tests {
             Ok(_) => panic!("a failed write was published"),
         };
         assert!(e.contains("a/index.html"), "{e}");
+        assert!(!out.exists());
+        assert!(beside(t.path()).is_empty(), "{:?}", beside(t.path()));
+    }
+
+    /// `stream` as it is when the writer thread is behind: every batch put is refused
+    /// by the queue (a rendezvous channel nobody receives from) and the rendering
+    /// thread writes it itself. Keep the receiver alive for as long as that holds.
+    fn writer_behind(stream: &Stream) -> Receiver<Batch> {
+        let (full, never) = sync_channel(0);
+        *lock(&stream.queue) = Some(full);
+        never
+    }
+
+    #[test]
+    fn a_rendering_thread_writes_its_batch_itself_when_the_writer_is_behind() {
+        let t = tempfile::tempdir().unwrap();
+        let (root, out) = (t.path().join("site"), t.path().join("out"));
+        let stream = Stream::begin(&out, &root, &opts()).unwrap().unwrap();
+        stream.put(vec![page("a/index.html", "a")]);
+        let never = writer_behind(&stream);
+        // Written before `put` returns, by this thread, and listed in the marker first.
+        stream.put(vec![
+            page("b/c/index.html", "bc"),
+            page("b/index.html", "b"),
+        ]);
+        let staging = stream.staging.clone();
+        assert_eq!(
+            fs::read_to_string(staging.join("b/c/index.html")).unwrap(),
+            "bc"
+        );
+        let listed = String::from_utf8(fs::read(staging.join(MARKER)).unwrap()).unwrap();
+        assert!(listed.contains("- - b/c/index.html\n"), "{listed}");
+        assert!(listed.contains("- - b/index.html\n"), "{listed}");
+        let rest = Files::from([page("index.html", "home")]);
+        let done = stream.finish(&rest, &super::super::digests(&rest)).unwrap();
+        drop(never);
+        let mut handed: Vec<(&str, Sum)> =
+            done.handed.iter().map(|(p, s)| (p.as_str(), *s)).collect();
+        handed.sort();
+        assert_eq!(
+            handed,
+            [
+                ("a/index.html", Sum::of(b"a")),
+                ("b/c/index.html", Sum::of(b"bc")),
+                ("b/index.html", Sum::of(b"b")),
+            ]
+        );
+        let sums = marker::parse_sums(&fs::read(out.join(MARKER)).unwrap()).unwrap();
+        assert_eq!(sums.len(), 4);
+        assert_eq!(sums["b/index.html"], Some(Sum::of(b"b")));
+        assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "a");
+    }
+
+    #[test]
+    fn a_write_that_fails_on_a_rendering_thread_fails_the_build_and_leaves_nothing() {
+        let (t, out, stream) = started();
+        let never = writer_behind(&stream);
+        stream.put(vec![
+            page("c/index.html", "c"),
+            page("c/index.html", "again"),
+        ]);
+        // Once a write failed, nothing more is written.
+        stream.put(vec![page("d/index.html", "d")]);
+        assert!(!stream.staging.join("d").exists());
+        let e = match stream.finish(&Files::new(), &HashMap::new()) {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("a failed write was published"),
+        };
+        drop(never);
+        assert!(e.contains("c/index.html"), "{e}");
         assert!(!out.exists());
         assert!(beside(t.path()).is_empty(), "{:?}", beside(t.path()));
     }
