@@ -31,7 +31,7 @@ impl Part {
     pub fn new(checks: usize, grid: &Grid) -> Part {
         Part {
             series: (0..checks).map(|_| Series::new(grid)).collect(),
-            secs: (0..checks).map(|_| vec![0; grid.minutes]).collect(),
+            secs: (0..checks).map(|_| grid.per_minute(0)).collect(),
             unknown: BTreeMap::new(),
             future: 0,
             results: 0,

@@ -34,7 +34,7 @@ impl Series {
     /// An empty series for `grid`.
     pub fn new(grid: &Grid) -> Series {
         Series {
-            slots: vec![0; grid.minutes],
+            slots: grid.per_minute(0),
             carry_in: None,
             latest: None,
             results: 0,
