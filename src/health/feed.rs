@@ -5,6 +5,7 @@ use super::cache;
 use super::part::{self, Part};
 use super::record::{self, Record, RecordError, State};
 use super::series::{self, Series};
+use super::timestamp::Memo;
 use super::window::Grid;
 use crate::contained::Fence;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -539,6 +540,7 @@ impl<'g> Ingest<'g> {
         }
         let mut lines = 0;
         let mut start = 0;
+        let mut memo = Memo::default();
         // A chunk ends with a line end (see `split_chunks`); memchr finds them fast.
         for (i, end) in memchr::memchr_iter(b'\n', bytes)
             .chain((bytes.last() != Some(&b'\n')).then_some(bytes.len()))
@@ -563,7 +565,7 @@ impl<'g> Ingest<'g> {
                 continue;
             }
             // Latency thresholds are per check: applied in `accept`.
-            match record::parse(line, u64::MAX) {
+            match record::parse_with(line, u64::MAX, &mut memo) {
                 Ok(r) => out.accept(r, self),
                 Err(e) => out.errors.push((i, e)),
             }

@@ -1,5 +1,6 @@
 //! One health-check result: parsing and validating a feed record.
 
+use super::timestamp::Memo;
 use serde::Deserialize;
 use std::borrow::Cow;
 
@@ -75,6 +76,15 @@ impl RecordError {
 
 /// Parse one JSON object into a record; `degraded_ms` turns slow results into degraded.
 pub fn parse(line: &[u8], degraded_ms: u64) -> Result<Record<'_>, RecordError> {
+    parse_with(line, degraded_ms, &mut Memo::default())
+}
+
+/// [`parse`] for one line of many, with the timestamp `memo` they share.
+pub fn parse_with<'a>(
+    line: &'a [u8],
+    degraded_ms: u64,
+    memo: &mut Memo,
+) -> Result<Record<'a>, RecordError> {
     // Most lines take the hand-written path; anything it does not expect goes to serde.
     if let Some(f) = super::fastline::scan(line)
         && let (Some(check), Some(at)) = (f.check, f.at)
@@ -93,20 +103,31 @@ pub fn parse(line: &[u8], degraded_ms: u64) -> Result<Record<'_>, RecordError> {
             latency_ms: f.latency_ms,
             message: f.message.map(Cow::Borrowed),
         };
-        return validate(raw, degraded_ms);
+        return validate_with(raw, degraded_ms, memo);
     }
     match serde_json::from_slice::<Raw>(line) {
-        Ok(raw) => validate(raw, degraded_ms),
+        Ok(raw) => validate_with(raw, degraded_ms, memo),
         Err(e) => Err(explain(line, &e)),
     }
 }
 
 /// Turn a raw record into a validated one.
 pub(super) fn validate(raw: Raw<'_>, degraded_ms: u64) -> Result<Record<'_>, RecordError> {
+    validate_with(raw, degraded_ms, &mut Memo::default())
+}
+
+/// [`validate`], with a timestamp `memo`.
+fn validate_with<'a>(
+    raw: Raw<'a>,
+    degraded_ms: u64,
+    memo: &mut Memo,
+) -> Result<Record<'a>, RecordError> {
     if raw.check.trim().is_empty() {
         return Err(RecordError::new(Some("check"), "must not be empty"));
     }
-    let at = super::timestamp::parse_epoch(&raw.at).map_err(|m| RecordError::new(Some("at"), m))?;
+    let at = memo
+        .parse(&raw.at)
+        .map_err(|m| RecordError::new(Some("at"), m))?;
     let latency_ms = match raw.latency_ms {
         None => None,
         Some(l) if l.is_finite() && l >= 0.0 => Some(l.round().min(f64::from(u32::MAX)) as u32),

@@ -12,6 +12,33 @@ pub fn parse_epoch(s: &str) -> Result<i64, String> {
     )
 }
 
+/// The last timestamp parsed and its value. The results of one probe round share
+/// their `at`, so most lines of a feed repeat the one before's: comparing 20 bytes
+/// is cheaper than parsing them.
+#[derive(Debug, Default)]
+pub struct Memo {
+    text: [u8; 32],
+    /// 0: nothing remembered (an empty timestamp never parses).
+    len: usize,
+    epoch: i64,
+}
+
+impl Memo {
+    /// [`parse_epoch`], or the value remembered for the same text.
+    pub fn parse(&mut self, s: &str) -> Result<i64, String> {
+        let b = s.as_bytes();
+        if self.len != 0 && b == &self.text[..self.len] {
+            return Ok(self.epoch);
+        }
+        let epoch = parse_epoch(s)?;
+        if let Some(slot) = self.text.get_mut(..b.len()) {
+            slot.copy_from_slice(b);
+            (self.len, self.epoch) = (b.len(), epoch);
+        }
+        Ok(epoch)
+    }
+}
+
 fn num(b: &[u8]) -> Option<i64> {
     let mut n = 0i64;
     for &c in b {
@@ -98,6 +125,69 @@ mod tests {
             let want = chrono::DateTime::parse_from_rfc3339(s).unwrap().timestamp();
             assert_eq!(fast(s.as_bytes()), Some(want), "{s}");
         }
+    }
+
+    #[test]
+    fn the_memo_gives_what_parsing_gives() {
+        let mut m = Memo::default();
+        let long = "2026-11-20T03:12:00.123456789012345+02:00";
+        for s in [
+            "2026-11-20T03:12:00Z",
+            "2026-11-20T03:12:00Z",
+            "2026-11-20T03:12:01Z",
+            "2026-11-20T03:12:00Z",
+            "2026-11-20T05:12:00+02:00",
+            long,
+            long,
+            "2026-11-20T03:12:00Z",
+        ] {
+            assert_eq!(m.parse(s), parse_epoch(s), "{s}");
+        }
+        // A bad timestamp is an error every time, and leaves the memo as it was.
+        assert!(m.parse("2026-11-20T03:12:00").is_err());
+        assert!(m.parse("2026-11-20T03:12:00").is_err());
+        assert!(m.parse("").is_err());
+        assert_eq!(
+            m.parse("2026-11-20T03:12:00Z"),
+            parse_epoch("2026-11-20T03:12:00Z")
+        );
+        assert_eq!(
+            (m.len, m.epoch),
+            (20, parse_epoch("2026-11-20T03:12:00Z").unwrap())
+        );
+        // Too long to remember: parsed each time, the memo keeps the last one it held.
+        assert_eq!(m.parse(long), parse_epoch(long));
+        assert_eq!(m.len, 20);
+        // The same text again is answered from the memo, not parsed.
+        m.epoch = 42;
+        assert_eq!(m.parse("2026-11-20T03:12:00Z"), Ok(42));
+        assert_eq!(
+            Memo::default().parse("2026-11-20T03:12:00Z"),
+            parse_epoch("2026-11-20T03:12:00Z")
+        );
+    }
+
+    #[test]
+    fn the_fast_path_takes_nothing_out_of_shape_or_range() {
+        for s in [
+            "2026/11-20T03:12:00Z",
+            "2026-11/20T03:12:00Z",
+            "2026-11-20X03:12:00Z",
+            "2026-11-20T03-12:00Z",
+            "2026-11-20T03:12-00Z",
+            "2026-13-20T03:12:00Z",
+            "2026-00-20T03:12:00Z",
+            "2026-11-00T03:12:00Z",
+            "2026-11-31T03:12:00Z",
+            "2026-11-20T24:12:00Z",
+            "2026-11-20T03:60:00Z",
+            "2026-11-20T03:12:60Z",
+        ] {
+            assert_eq!(fast(s.as_bytes()), None, "{s}");
+        }
+        // Each of those one character away from a timestamp it takes.
+        assert!(fast(b"2026-11-30T23:59:59Z").is_some());
+        assert!(fast(b"2026-12-01T00:00:00Z").is_some());
     }
 
     #[test]
