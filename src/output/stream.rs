@@ -58,15 +58,21 @@ struct Writing {
 }
 
 impl Writing {
-    /// List `batch` in the marker, then create its files. Any thread may call this.
-    fn write(&self, batch: Batch) -> Result<(), OutputError> {
+    /// Append `paths` to the marker, digests unknown: done before their files are
+    /// created, so a killed build's staging folder lists every file in it.
+    fn list<'p>(&self, paths: impl IntoIterator<Item = &'p str>) -> Result<(), OutputError> {
         let mut lines = String::new();
-        for (path, _, _) in &batch {
+        for path in paths {
             marker::push_entry(&mut lines, path, None);
         }
         lock(&self.list)
             .write_all(lines.as_bytes())
-            .map_err(io_err(&self.dir.join(MARKER)))?;
+            .map_err(io_err(&self.dir.join(MARKER)))
+    }
+
+    /// List `batch` in the marker, then create its files. Any thread may call this.
+    fn write(&self, batch: Batch) -> Result<(), OutputError> {
+        self.list(batch.iter().map(|(path, _, _)| path.as_str()))?;
         let mut done = Vec::with_capacity(batch.len());
         for (path, bytes, sum) in batch {
             self.folders.parent_of(&self.dir, &path)?;
@@ -311,13 +317,7 @@ fn write_batches(writing: &Writing, batches: Receiver<Batch>) {
 /// one (parents first), then the files in parallel.
 fn write_rest(writing: &Writing, rest: &[(&str, &[u8], Sum)]) -> Result<(), OutputError> {
     let dir = writing.dir.as_path();
-    let mut lines = String::new();
-    for (path, _, _) in rest {
-        marker::push_entry(&mut lines, path, None);
-    }
-    lock(&writing.list)
-        .write_all(lines.as_bytes())
-        .map_err(io_err(&dir.join(MARKER)))?;
+    writing.list(rest.iter().map(|(path, _, _)| *path))?;
     let mut paths: Vec<&str> = rest.iter().map(|(p, _, _)| *p).collect();
     paths.sort_unstable();
     for path in paths {
